@@ -1,0 +1,1 @@
+"""Local stand-ins for SaaS review systems, used by the demo and the tests."""
