@@ -1,0 +1,494 @@
+"""The ShotGrid stand-in answers the real ``shotgun_api3`` client the way a site does.
+
+Every test talks HTTP through the official client, so the connector's tests against the
+stand-in exercise the same wire protocol as production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shotgun_api3
+
+from syncd.standins.shotgrid import ShotGridStandIn
+
+UTC = dt.UTC
+
+
+def _project_with_versions(sg: shotgun_api3.Shotgun, count: int = 3) -> tuple[dict, dict, list]:
+    project = sg.create("Project", {"name": "Demo"})
+    shot = sg.create("Shot", {"code": "sh010", "project": project})
+    versions = [
+        sg.create(
+            "Version",
+            {
+                "code": f"sh010_v{i:03d}",
+                "project": project,
+                "entity": shot,
+                "sg_status_list": "rev",
+            },
+        )
+        for i in range(1, count + 1)
+    ]
+    return project, shot, versions
+
+
+def _ids(rows: list[dict[str, Any]]) -> list[int]:
+    return [row["id"] for row in rows]
+
+
+def test_info_advertises_a_site_without_direct_cloud_uploads(sg, shotgrid_standin):
+    info = sg.info()
+    assert tuple(info["version"]) >= (7, 4, 0)
+    assert info["s3_direct_uploads_enabled"] is False
+    assert shotgrid_standin.count("info") >= 1
+
+
+def test_create_sets_audit_fields_and_playlist_versions_make_connections(sg, shotgrid_standin):
+    project, _, versions = _project_with_versions(sg)
+    playlist = sg.create(
+        "Playlist",
+        {"code": "dailies", "project": project, "versions": versions[:2]},
+        ["created_at", "created_by", "updated_at"],
+    )
+
+    assert isinstance(playlist["created_at"], dt.datetime)
+    assert playlist["created_at"].tzinfo is not None
+    assert playlist["created_by"]["type"] == "ApiUser"
+    connections = sg.find(
+        "PlaylistVersionConnection", [["playlist", "is", playlist]], ["version", "sg_sort_order"]
+    )
+    assert sorted(c["version"]["id"] for c in connections) == _ids(versions[:2])
+    version = sg.find_one("Version", [["id", "is", versions[0]["id"]]], ["playlists"])
+    assert _ids(version["playlists"]) == [playlist["id"]]
+
+    # Creating a connection row directly shows up on both sides.
+    sg.create(
+        "PlaylistVersionConnection",
+        {"playlist": playlist, "version": versions[2], "sg_sort_order": 3.0},
+    )
+    found = sg.find_one("Playlist", [["id", "is", playlist["id"]]], ["versions"])
+    assert sorted(_ids(found["versions"])) == _ids(versions)
+
+
+def test_find_filters_sorts_and_deep_fields(sg):
+    project, _, versions = _project_with_versions(sg, 4)
+    other = sg.create("Shot", {"code": "sh020", "project": project})
+    sg.update(
+        "Version",
+        versions[3]["id"],
+        {"entity": other, "sg_status_list": "apr", "description": "Final look"},
+    )
+
+    deep = sg.find("Version", [["entity.Shot.code", "is", "sh020"]], ["entity.Shot.code"])
+    assert deep == [{"type": "Version", "id": versions[3]["id"], "entity.Shot.code": "sh020"}]
+    nested = sg.find(
+        "Version",
+        [
+            ["project", "is", project],
+            {
+                "filter_operator": "any",
+                "filters": [
+                    ["sg_status_list", "is", "apr"],
+                    ["code", "ends_with", "_v001"],
+                ],
+            },
+        ],
+    )
+    assert _ids(nested) == [versions[0]["id"], versions[3]["id"]]
+    assert _ids(sg.find("Version", [["id", "in", [versions[1]["id"], versions[2]["id"]]]])) == [
+        versions[1]["id"],
+        versions[2]["id"],
+    ]
+    assert _ids(sg.find("Version", [["sg_status_list", "not_in", ["rev"]]])) == [versions[3]["id"]]
+    assert _ids(sg.find("Version", [["description", "contains", "final"]])) == [versions[3]["id"]]
+    assert len(sg.find("Version", [["code", "starts_with", "sh010_"]])) == 4
+    assert len(sg.find("Version", [["entity", "type", "Shot"]])) == 4
+    assert _ids(sg.find("Version", [["entity", "is", other]])) == [versions[3]["id"]]
+    assert len(sg.find("Version", [["description", "is", None]])) == 3
+    assert _ids(sg.find("Version", [["id", "greater_than", versions[2]["id"]]])) == [
+        versions[3]["id"]
+    ]
+    now = dt.datetime.now(UTC)
+    window = [now - dt.timedelta(minutes=5), now + dt.timedelta(minutes=5)]
+    assert len(sg.find("Version", [["created_at", "between", window]])) == 4
+    assert sg.find("Version", [["updated_at", "greater_than", window[1]]]) == []
+
+    ordered = sg.find("Version", [], ["code"], order=[{"field_name": "code", "direction": "desc"}])
+    assert [v["code"] for v in ordered] == sorted((v["code"] for v in ordered), reverse=True)
+    by_shot = sg.find(
+        "Version",
+        [],
+        ["code"],
+        order=[
+            {"field_name": "entity.Shot.code", "direction": "desc"},
+            {"field_name": "id", "direction": "asc"},
+        ],
+    )
+    assert by_shot[0]["id"] == versions[3]["id"]
+
+
+@pytest.mark.parametrize("server_version", [(8, 44, 0), (7, 0, 0)])
+def test_paging_really_pages(server_version):
+    """Both client paging paths: ``has_next_page`` (7.4+) and ``entity_count`` (older)."""
+    with ShotGridStandIn(server_version=server_version) as standin:
+        project = standin.store.create("Project", {"name": "Paging"})
+        for i in range(7):
+            standin.store.create("Shot", {"code": f"sh{i:03d}", "project": project})
+        sg = shotgun_api3.Shotgun(standin.url, script_name="syncd", api_key="KEY")
+        sg.config._records_per_page = 2  # what a site reports as api_max_entities_per_page
+        standin.reset()
+
+        shots = sg.find("Shot", [["project", "is", project]], ["code"])
+
+        assert [s["code"] for s in shots] == [f"sh{i:03d}" for i in range(7)]
+        assert standin.count("read") == 4
+        assert [s["code"] for s in sg.find("Shot", [], ["code"], limit=2, page=3)] == [
+            "sh004",
+            "sh005",
+        ]
+
+
+def test_server_caps_entities_per_page():
+    with ShotGridStandIn(max_entities_per_page=3) as standin:
+        for i in range(5):
+            standin.store.create("Shot", {"code": f"sh{i}"})
+        sg = shotgun_api3.Shotgun(standin.url, script_name="syncd", api_key="KEY")
+        assert len(sg.find("Shot", [])) == 5
+        assert standin.count("read") == 2
+
+
+def test_update_multi_entity_modes_and_playlist_connections(sg):
+    project, shot, versions = _project_with_versions(sg, 3)
+    note = sg.create(
+        "Note",
+        {"subject": "fix", "content": "more red", "project": project, "note_links": [versions[0]]},
+    )
+
+    sg.update(
+        "Note",
+        note["id"],
+        {"note_links": [versions[1], shot]},
+        multi_entity_update_modes={"note_links": "add"},
+    )
+    links = sg.find_one("Note", [["id", "is", note["id"]]], ["note_links"])["note_links"]
+    assert [(lk["type"], lk["id"]) for lk in links] == [
+        ("Version", versions[0]["id"]),
+        ("Version", versions[1]["id"]),
+        ("Shot", shot["id"]),
+    ]
+    sg.update(
+        "Note",
+        note["id"],
+        {"note_links": [versions[0]]},
+        multi_entity_update_modes={"note_links": "remove"},
+    )
+    result = sg.update("Note", note["id"], {"note_links": [versions[2]]})
+    assert _ids(result["note_links"]) == [versions[2]["id"]]
+    assert _ids(sg.find("Version", [["notes", "is", note]])) == [versions[2]["id"]]
+
+    playlist = sg.create("Playlist", {"code": "p", "project": project, "versions": versions[:1]})
+    sg.update(
+        "Playlist",
+        playlist["id"],
+        {"versions": versions[1:]},
+        multi_entity_update_modes={"versions": "add"},
+    )
+    sg.update(
+        "Playlist",
+        playlist["id"],
+        {"versions": [versions[0]]},
+        multi_entity_update_modes={"versions": "remove"},
+    )
+    conns = sg.find("PlaylistVersionConnection", [["playlist", "is", playlist]], ["version"])
+    assert sorted(c["version"]["id"] for c in conns) == _ids(versions[1:])
+    sg.update(
+        "Version",
+        versions[0]["id"],
+        {"playlists": [playlist]},
+        multi_entity_update_modes={"playlists": "add"},
+    )
+    found = sg.find_one("Playlist", [["id", "is", playlist["id"]]], ["versions"])
+    assert sorted(_ids(found["versions"])) == _ids(versions)
+
+
+def test_update_bumps_updated_at_and_rejects_bad_values(sg, shotgrid_standin):
+    clock = [dt.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)]
+    shotgrid_standin.store.clock = lambda: clock[0]
+    _, _, versions = _project_with_versions(sg, 1)
+    clock[0] += dt.timedelta(seconds=30)
+
+    sg.update("Version", versions[0]["id"], {"sg_status_list": "apr"})
+
+    row = sg.find_one(
+        "Version", [["id", "is", versions[0]["id"]]], ["created_at", "updated_at", "updated_by"]
+    )
+    assert row["created_at"] == dt.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    assert row["updated_at"] == dt.datetime(2024, 5, 1, 12, 0, 30, tzinfo=UTC)
+    assert row["updated_by"]["type"] == "ApiUser"
+    with pytest.raises(shotgun_api3.Fault, match="not a valid value"):
+        sg.update("Version", versions[0]["id"], {"sg_status_list": "bogus"})
+    with pytest.raises(shotgun_api3.Fault, match="not a valid number"):
+        sg.update("Version", versions[0]["id"], {"frame_count": "ten"})
+    with pytest.raises(shotgun_api3.Fault, match="doesn't exist"):
+        sg.update("Version", versions[0]["id"], {"entity": {"type": "Shot", "id": 999}})
+
+
+def test_delete_and_revive_cascade_to_connections(sg):
+    project, _, versions = _project_with_versions(sg, 2)
+    playlist = sg.create("Playlist", {"code": "p", "project": project, "versions": versions})
+
+    assert sg.delete("Version", versions[0]["id"]) is True
+    assert sg.delete("Version", versions[0]["id"]) is False
+    assert sg.find("Version", [["id", "is", versions[0]["id"]]]) == []
+    assert _ids(sg.find("Version", [], retired_only=True)) == [versions[0]["id"]]
+    found = sg.find_one("Playlist", [["id", "is", playlist["id"]]], ["versions"])
+    assert _ids(found["versions"]) == [versions[1]["id"]]
+    assert len(sg.find("PlaylistVersionConnection", [], retired_only=True)) == 1
+
+    assert sg.revive("Version", versions[0]["id"]) is True
+    found = sg.find_one("Playlist", [["id", "is", playlist["id"]]], ["versions"])
+    assert sorted(_ids(found["versions"])) == _ids(versions)
+    with pytest.raises(shotgun_api3.Fault):
+        sg.delete("Version", 999)
+
+
+def test_batch_is_all_or_nothing(sg, shotgrid_standin):
+    project, _, versions = _project_with_versions(sg, 1)
+    results = sg.batch(
+        [
+            {
+                "request_type": "create",
+                "entity_type": "Note",
+                "data": {"subject": "a", "project": project, "note_links": versions},
+            },
+            {
+                "request_type": "update",
+                "entity_type": "Version",
+                "entity_id": versions[0]["id"],
+                "data": {"sg_status_list": "apr"},
+            },
+            {"request_type": "delete", "entity_type": "Version", "entity_id": versions[0]["id"]},
+        ]
+    )
+    assert results[0]["type"] == "Note"
+    assert results[1]["sg_status_list"] == "apr"
+    assert results[2] is True
+
+    events_before = len(shotgrid_standin.store.events())
+    with pytest.raises(shotgun_api3.Fault, match="sg_nope"):
+        sg.batch(
+            [
+                {"request_type": "create", "entity_type": "Note", "data": {"subject": "b"}},
+                {"request_type": "create", "entity_type": "Note", "data": {"sg_nope": 1}},
+            ]
+        )
+    assert [n["subject"] for n in sg.find("Note", [], ["subject"])] == ["a"]
+    assert len(shotgrid_standin.store.events()) == events_before
+
+
+def test_schema_reads_in_site_format(sg):
+    field = sg.schema_field_read("Version", "sg_status_list")["sg_status_list"]
+    assert field["data_type"]["value"] == "status_list"
+    assert "apr" in field["properties"]["valid_values"]["value"]
+    links = sg.schema_field_read("Note", "note_links")["note_links"]
+    assert "Version" in links["properties"]["valid_types"]["value"]
+    assert "sg_sort_order" in sg.schema_field_read("PlaylistVersionConnection")
+    assert "EventLogEntry" in sg.schema_entity_read()
+    assert "sg_uploaded_movie" in sg.schema_read()["Version"]
+    with pytest.raises(shotgun_api3.Fault, match=r"Version\.sg_foo doesn't exist"):
+        sg.schema_field_read("Version", "sg_foo")
+    name = sg.schema_field_create("Version", "text", "Kitsu Id")
+    assert name == "sg_kitsu_id"
+    sg.create("Version", {"code": "x", "sg_kitsu_id": "abc"})
+
+
+def test_unknown_entity_type_or_field_is_a_fault(sg):
+    with pytest.raises(shotgun_api3.Fault, match=r"API read\(\) Version.sg_foo doesn't exist"):
+        sg.find("Version", [["sg_foo", "is", 1]])
+    with pytest.raises(shotgun_api3.Fault, match="Entity type 'Nope' doesn't exist"):
+        sg.find("Nope", [])
+    with pytest.raises(shotgun_api3.Fault, match=r"API create\(\) Version.sg_foo"):
+        sg.create("Version", {"code": "x", "sg_foo": 1})
+
+
+def test_upload_and_download_movie_and_thumbnail(sg, tmp_path: Path):
+    project, _, versions = _project_with_versions(sg, 1)
+    movie = tmp_path / "sh010_v001.mov"
+    movie.write_bytes(b"\x00movie-bytes" * 100)
+    thumb = tmp_path / "thumb.jpg"
+    thumb.write_bytes(b"\xff\xd8jpeg")
+
+    attachment_id = sg.upload(
+        "Version", versions[0]["id"], str(movie), field_name="sg_uploaded_movie"
+    )
+    thumb_id = sg.upload_thumbnail("Version", versions[0]["id"], str(thumb))
+
+    version = sg.find_one(
+        "Version", [["id", "is", versions[0]["id"]]], ["sg_uploaded_movie", "image"]
+    )
+    movie_field = version["sg_uploaded_movie"]
+    assert movie_field["id"] == attachment_id
+    assert movie_field["name"] == "sh010_v001.mov"
+    assert movie_field["link_type"] == "upload"
+    assert movie_field["content_type"] == "video/quicktime"
+    assert sg.download_attachment(movie_field) == movie.read_bytes()
+    target = tmp_path / "copy.mov"
+    assert sg.download_attachment(movie_field, file_path=str(target)) == str(target)
+    assert target.read_bytes() == movie.read_bytes()
+    assert sg.download_attachment({"url": version["image"]}) == thumb.read_bytes()
+    attachment = sg.find_one(
+        "Attachment", [["id", "is", attachment_id]], ["attachment_links", "project", "this_file"]
+    )
+    assert _ids(attachment["attachment_links"]) == [versions[0]["id"]]
+    assert attachment["project"]["id"] == project["id"]
+    assert thumb_id != attachment_id
+
+
+def test_authentication(shotgrid_standin, connect):
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        connect(script_name="syncd", api_key="wrong").find("Project", [])
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        connect(login="alice", password="wrong").find("Project", [])
+    alice = connect(login="alice", password="pw")
+    note = alice.create("Note", {"subject": "by alice"}, ["created_by"])
+    assert note["created_by"]["name"] == "Alice"
+    token = alice.get_session_token()
+    assert connect(session_token=token).find("Note", []) != []
+    sudo = shotgun_api3.Shotgun(
+        shotgrid_standin.url, script_name="syncd", api_key="KEY", sudo_as_login="alice"
+    )
+    assert (
+        sudo.create("Reply", {"content": "x", "entity": note}, ["created_by"])["created_by"]["type"]
+        == "HumanUser"
+    )
+
+
+def test_note_thread_read(sg):
+    project, _, versions = _project_with_versions(sg, 1)
+    note = sg.create(
+        "Note", {"subject": "s", "content": "first", "project": project, "note_links": versions}
+    )
+    sg.create("Reply", {"entity": note, "content": "second"})
+    thread = sg.note_thread_read(note["id"])
+    assert [(item["type"], item["content"]) for item in thread] == [
+        ("Note", "first"),
+        ("Reply", "second"),
+    ]
+    replies = sg.find_one("Note", [["id", "is", note["id"]]], ["replies"])["replies"]
+    assert len(replies) == 1
+
+
+def test_event_log_rows_like_a_site(sg, shotgrid_standin):
+    project, _, versions = _project_with_versions(sg, 1)
+    start = sg.find(
+        "EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}], limit=1
+    )[0]["id"]
+
+    sg.update("Version", versions[0]["id"], {"sg_status_list": "apr"})
+    note = sg.create("Note", {"subject": "s", "project": project})
+    sg.delete("Note", note["id"])
+
+    events = sg.find(
+        "EventLogEntry",
+        [["id", "greater_than", start]],
+        ["event_type", "attribute_name", "meta", "entity", "project", "user"],
+        order=[{"field_name": "id", "direction": "asc"}],
+    )
+    ids = _ids(events)
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    change = events[0]
+    assert change["event_type"] == "Shotgun_Version_Change"
+    assert change["attribute_name"] == "sg_status_list"
+    assert change["meta"]["old_value"] == "rev" and change["meta"]["new_value"] == "apr"
+    assert change["entity"]["id"] == versions[0]["id"]
+    assert change["project"]["id"] == project["id"]
+    assert change["user"]["type"] == "ApiUser"
+    types = [e["event_type"] for e in events]
+    assert "Shotgun_Note_New" in types
+    retirement = events[-1]
+    assert retirement["event_type"] == "Shotgun_Note_Retirement"
+    assert retirement["meta"]["entity_id"] == note["id"]
+    assert retirement["entity"] is None  # links to retired entities read as empty
+    in_create = [e for e in events if e["event_type"] == "Shotgun_Note_Change"]
+    assert all(e["meta"].get("in_create") for e in in_create)
+
+
+def test_out_of_order_event_ids_become_visible_late(sg, shotgrid_standin):
+    _, _, versions = _project_with_versions(sg, 2)
+    cursor = max(e["id"] for e in shotgrid_standin.store.events())
+
+    shotgrid_standin.store.hold_events(1)
+    sg.update("Version", versions[0]["id"], {"sg_status_list": "apr"})  # id reserved, hidden
+    sg.update("Version", versions[1]["id"], {"sg_status_list": "rej"})  # committed first
+
+    seen = sg.find("EventLogEntry", [["id", "greater_than", cursor]], ["entity"])
+    assert _ids(seen) == [cursor + 2]
+    assert seen[0]["entity"]["id"] == versions[1]["id"]
+
+    assert shotgrid_standin.store.release_events() == [cursor + 1]
+    late = sg.find("EventLogEntry", [["id", "greater_than", cursor]], ["entity"])
+    assert _ids(late) == [cursor + 1, cursor + 2]
+    assert late[0]["entity"]["id"] == versions[0]["id"]
+
+
+def test_failure_switches_and_request_log(sg, shotgrid_standin):
+    shotgrid_standin.reset()
+    shotgrid_standin.fail_next(1, status=503)
+    with pytest.raises(shotgun_api3.ProtocolError) as err:
+        sg.find("Project", [])
+    assert err.value.errcode == 503
+
+    shotgrid_standin.fail_next(1, status=502, method="read")
+    assert sg.find("Project", []) == []  # the client retries 502 by itself
+    assert shotgrid_standin.count("read") == 3
+
+    shotgrid_standin.fault_next(1, "Simulated database timeout", method="create")
+    with pytest.raises(shotgun_api3.Fault, match="database timeout"):
+        sg.create("Project", {"name": "x"})
+
+    shotgrid_standin.fail_rate = 1.0
+    with pytest.raises(shotgun_api3.ProtocolError):
+        sg.find("Project", [])
+    shotgrid_standin.fail_rate = 0.0
+
+    shotgrid_standin.latency = 0.2
+    started = dt.datetime.now()
+    sg.find("Project", [])
+    assert (dt.datetime.now() - started).total_seconds() >= 0.2
+    assert shotgrid_standin.requests[-1] == "read"
+    shotgrid_standin.reset()
+    assert shotgrid_standin.count() == 0 and shotgrid_standin.latency == 0.0
+
+
+def test_store_seeding_and_inspection(shotgrid_standin, sg):
+    store = shotgrid_standin.store
+    project = store.create("Project", {"name": "Seeded"})
+    version = store.create("Version", {"code": "v1", "project": project})
+    assert sg.find_one("Version", [["project.Project.name", "is", "Seeded"]])["id"] == version["id"]
+    assert store.get("Version", version["id"])["code"] == "v1"
+    assert store.find("Version", [["code", "is", "v1"]], ["code"])[0]["code"] == "v1"
+    assert store.count("Version") == 1
+    assert store.events()[-1]["event_type"] == "Shotgun_Version_Change"
+
+
+def test_command_line_serves_until_stopped():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syncd.standins.shotgrid", "--port", "0", "--script", "cli:K"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split("serving ", 1)[1].split("/api3/json", 1)[0]
+        sg = shotgun_api3.Shotgun(url, script_name="cli", api_key="K")
+        assert sg.create("Project", {"name": "cli"})["id"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
