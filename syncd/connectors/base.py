@@ -1,0 +1,87 @@
+"""The connector boundary: a handful of methods and the capabilities that say which of them work.
+
+An ``Endpoint`` is one review in one system (a Kitsu playlist, a SyncSketch review). The engine
+asks it for a snapshot, then applies canonical changes one object at a time; each write returns
+the object as the system now holds it, so the engine can record exactly what was written.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    read_only: bool = False
+    can_create_items: bool = True
+    can_delete: bool = True
+    can_edit_notes: bool = True
+    can_reorder: bool = True
+    has_statuses: bool = True
+    has_media: bool = True
+    has_cursor: bool = False
+    """Snapshots can be incremental: built from the previous one plus a change feed."""
+    stores_links: bool = False
+    """Created objects carry syncd's link id, so a crash between write and record is harmless."""
+
+
+class Endpoint(ABC):
+    """One review in one system. Subclasses read top to bottom as "theirs to ours and back"."""
+
+    capabilities: Capabilities = Capabilities()
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    # -- reading -------------------------------------------------------------------------------
+    @abstractmethod
+    def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        """The whole review. With ``previous`` (and ``has_cursor``) it may be built incrementally.
+
+        Must raise rather than return an empty or partial snapshot when the system fails.
+        """
+
+    def check(self) -> str:
+        """Cheap connectivity and rights check; returns a one-line description of the review."""
+        snap = self.snapshot()
+        return f"{len(snap.items)} items, {len(snap.notes)} notes"
+
+    def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
+        """Download the item's media into ``dest_dir`` (streamed, never held in memory)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot download media")
+
+    # -- writing -------------------------------------------------------------------------------
+    def create_item(self, item: NewItem) -> Item:
+        raise NotImplementedError(f"{type(self).__name__} cannot create items")
+
+    def set_status(self, item_id: str, status: str) -> Item:
+        raise NotImplementedError(f"{type(self).__name__} cannot set statuses")
+
+    def set_media(self, item_id: str, media: LocalMedia) -> Item:
+        raise NotImplementedError(f"{type(self).__name__} cannot upload media")
+
+    def set_order(self, item_ids: list[str]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} cannot reorder items")
+
+    def delete_item(self, item_id: str) -> None:
+        raise NotImplementedError(f"{type(self).__name__} cannot delete items")
+
+    def create_note(self, note: NewNote) -> Note:
+        raise NotImplementedError(f"{type(self).__name__} cannot create notes")
+
+    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+        raise NotImplementedError(f"{type(self).__name__} cannot edit notes")
+
+    def delete_note(self, note_id: str) -> None:
+        raise NotImplementedError(f"{type(self).__name__} cannot delete notes")
+
+    def request_count(self) -> int:
+        """Remote requests made so far (for metrics and benchmarks); 0 when not applicable."""
+        return 0
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most connectors hold nothing
+        """Release connections."""

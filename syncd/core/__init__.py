@@ -1,0 +1,1 @@
+"""The sync core: canonical model, pure planner and the engine that applies plans."""

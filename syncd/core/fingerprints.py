@@ -1,0 +1,41 @@
+"""Content fingerprints shared by the planner and the engine.
+
+A fingerprint is a short stable hash of the part of an object that syncd propagates. The planner
+compares fingerprints three ways (current, recorded, other sides); the engine records the
+fingerprint of what a system holds after each write, which is what suppresses echoes.
+"""
+
+from __future__ import annotations
+
+from hashlib import blake2b
+
+from syncd.core.model import MediaRef
+
+_SEP = "\x1f"
+
+
+def _digest(text: str) -> str:
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def normalize_text(text: str) -> str:
+    """Line endings and trailing blanks differ between systems without meaning anything."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def note_fingerprint(text: str, frame: int | None) -> str:
+    return _digest(f"{normalize_text(text)}{_SEP}{'' if frame is None else frame}")
+
+
+def status_fingerprint(canonical: str | None) -> str:
+    return "" if canonical is None else canonical
+
+
+def media_fingerprint(endpoint: str, media: MediaRef | None) -> str:
+    """Content hash when known (comparable across systems), else the endpoint's own token."""
+    if media is None:
+        return ""
+    if media.sha256:
+        return f"sha256:{media.sha256}"
+    return f"tok:{endpoint}:{media.token}"

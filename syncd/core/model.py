@@ -1,0 +1,107 @@
+"""The canonical review every connector translates to and from.
+
+A review is an ordered list of items (a shot, an asset, a clip) each with an optional status and
+media, plus notes on those items, possibly threaded. Ids in these objects are the *native* ids of
+the system that produced them; syncd's own link ids live in the state database. Frame numbers are
+1-based, as users see them in every review tool's UI; connectors convert on the way in and out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An author. E-mail is the key used to map people across systems."""
+
+    email: str | None = None
+    name: str | None = None
+
+    def label(self) -> str:
+        return self.name or self.email or "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A media revision as a system reports it, without its bytes.
+
+    ``token`` identifies the revision within its system (a preview-file id, a version id, a
+    file's content hash); ``sha256`` is set when the system knows the content hash for free.
+    """
+
+    token: str
+    filename: str | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalMedia:
+    """Media bytes that sit in a local file, ready to be uploaded."""
+
+    path: Path
+    sha256: str
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    name: str
+    status: str | None = None
+    media: MediaRef | None = None
+    link: str | None = None
+    """A syncd link id the system stored on the object, when it can store one."""
+    token: str | None = None
+    """A cheap change token (etag, updated_at) when the system offers one."""
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    item: str
+    text: str
+    parent: str | None = None
+    author: Person | None = None
+    frame: int | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+    link: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything one endpoint holds of a review, items in playlist order."""
+
+    items: tuple[Item, ...] = ()
+    notes: tuple[Note, ...] = ()
+    cursor: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """What a connector needs to create an item."""
+
+    name: str
+    link: str
+    status: str | None = None
+    media: LocalMedia | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    """What a connector needs to create a note; ``item`` and ``parent`` are native ids."""
+
+    item: str
+    text: str
+    link: str
+    parent: str | None = None
+    author: Person | None = None
+    frame: int | None = None
+    created: datetime | None = None

@@ -1,0 +1,1 @@
+"""The state database: links across systems, synced fingerprints, cursors, journal, run history."""

@@ -1,0 +1,445 @@
+"""The state store: everything the engine remembers between runs, behind a few methods.
+
+Every method that writes runs in its own transaction, so the engine can commit the record of a
+remote write in the same step as the write's journal entry. SQLite runs in WAL mode; the same
+code runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
+from syncd.core.model import Snapshot
+from syncd.core.recorded import LinkRecord, Recorded, Seen
+from syncd.core.serialize import dump_snapshot, load_snapshot
+from syncd.errors import ConfigError, FatalError
+from syncd.state import schema as t
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    id: int
+    mapping: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    counts: dict[str, int]
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedSnapshot:
+    snapshot: Snapshot
+    cycles: int
+
+
+def _alembic_config(connection: Connection) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def redact_url(url: str) -> str:
+    """A database URL safe for logs and errors: the password replaced by ***."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is reported without its text
+        return "<unparsable database URL>"
+
+
+class StateStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            if url.startswith("sqlite:///"):
+                path = url.removeprefix("sqlite:///")
+                if path and path != ":memory:":
+                    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(url, future=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise ConfigError(
+                f"state: cannot use database {redact_url(url)}: {exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''}. Use sqlite:///path/to/state.db "
+                "or postgresql+psycopg://user@host/db"
+            ) from None
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @classmethod
+    def open(cls, url: str) -> StateStore:
+        """Open the database and bring its schema up to date."""
+        store = cls(url)
+        store.upgrade()
+        return store
+
+    # -- schema --------------------------------------------------------------------------------
+    def upgrade(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        except OperationalError as exc:
+            raise FatalError(
+                f"cannot open the state database {redact_url(self.url)}: "
+                f"{str(exc.orig).strip() if exc.orig else exc}"
+            ) from None
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @staticmethod
+    def head_revision() -> str | None:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        return ScriptDirectory.from_config(cfg).get_current_head()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -- links and fingerprints ----------------------------------------------------------------
+    def load(self, mapping: str) -> Recorded:
+        with self.engine.connect() as conn:
+            link_rows = conn.execute(
+                select(
+                    t.links.c.id,
+                    t.links.c.kind,
+                    t.links.c.item_link,
+                    t.links.c.parent_link,
+                    t.links.c.deleted,
+                ).where(t.links.c.mapping == mapping)
+            ).all()
+            links = {
+                row.id: LinkRecord(
+                    row.id, row.kind, {}, row.item_link, row.parent_link, bool(row.deleted)
+                )
+                for row in link_rows
+            }
+            for link_id, endpoint, native in conn.execute(
+                select(t.members.c.link_id, t.members.c.endpoint, t.members.c.native_id).where(
+                    t.members.c.mapping == mapping
+                )
+            ):
+                link = links.get(link_id)
+                if link is not None:
+                    link.members[endpoint] = native
+            seen_map = {
+                (link_id, endpoint, aspect): Seen(fp, gen)
+                for link_id, endpoint, aspect, fp, gen in conn.execute(
+                    select(
+                        t.seen.c.link_id,
+                        t.seen.c.endpoint,
+                        t.seen.c.aspect,
+                        t.seen.c.fp,
+                        t.seen.c.gen,
+                    ).where(t.seen.c.mapping == mapping)
+                )
+            }
+        return Recorded.build(list(links.values()), seen_map)
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def apply(self, conn: Connection, mapping: str, changes: Iterable[StateChange]) -> None:
+        """Write state facts inside the caller's transaction."""
+        stamp = now()
+        for change in changes:
+            match change:
+                case Bind(
+                    link=link, kind=kind, endpoint=ep, native=native, item=item, parent=parent
+                ):
+                    conn.execute(
+                        self._insert(t.links)
+                        .values(
+                            mapping=mapping,
+                            id=link,
+                            kind=kind,
+                            item_link=item,
+                            parent_link=parent,
+                            deleted=False,
+                            created_at=stamp,
+                        )
+                        .on_conflict_do_nothing(index_elements=["mapping", "id"])
+                    )
+                    # a native id moves to a new link only via an explicit rebind (keep-both forks)
+                    conn.execute(
+                        delete(t.members).where(
+                            t.members.c.mapping == mapping,
+                            t.members.c.kind == kind,
+                            t.members.c.endpoint == ep,
+                            t.members.c.native_id == native,
+                        )
+                    )
+                    stmt = self._insert(t.members).values(
+                        mapping=mapping, link_id=link, endpoint=ep, kind=kind, native_id=native
+                    )
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=["mapping", "link_id", "endpoint"],
+                            set_={"native_id": native},
+                        )
+                    )
+                case Unbind(link=link, endpoint=ep):
+                    conn.execute(
+                        delete(t.members).where(
+                            t.members.c.mapping == mapping,
+                            t.members.c.link_id == link,
+                            t.members.c.endpoint == ep,
+                        )
+                    )
+                    conn.execute(
+                        delete(t.seen).where(
+                            t.seen.c.mapping == mapping,
+                            t.seen.c.link_id == link,
+                            t.seen.c.endpoint == ep,
+                        )
+                    )
+                case Record(link=link, endpoint=ep, aspect=aspect, fp=fp, gen=gen):
+                    stmt = self._insert(t.seen).values(
+                        mapping=mapping, link_id=link, endpoint=ep, aspect=aspect, fp=fp, gen=gen
+                    )
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=["mapping", "link_id", "endpoint", "aspect"],
+                            set_={"fp": fp, "gen": gen},
+                        )
+                    )
+                case Tombstone(link=link):
+                    conn.execute(
+                        update(t.links)
+                        .where(t.links.c.mapping == mapping, t.links.c.id == link)
+                        .values(deleted=True)
+                    )
+
+    def commit(self, mapping: str, changes: Iterable[StateChange]) -> None:
+        with self.transaction() as conn:
+            self.apply(conn, mapping, changes)
+
+    def purge_dead_links(self, mapping: str) -> int:
+        """Drop tombstones that no endpoint holds any more."""
+        with self.transaction() as conn:
+            alive = select(t.members.c.link_id).where(t.members.c.mapping == mapping)
+            dead = (
+                conn.execute(
+                    select(t.links.c.id).where(
+                        t.links.c.mapping == mapping,
+                        t.links.c.deleted.is_(True),
+                        t.links.c.id.not_in(alive),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if dead:
+                conn.execute(
+                    delete(t.seen).where(t.seen.c.mapping == mapping, t.seen.c.link_id.in_(dead))
+                )
+            return len(dead)
+
+    # -- snapshot cache and cursors -------------------------------------------------------------
+    def load_snapshot(self, mapping: str, endpoint: str) -> CachedSnapshot | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.snapshots.c.data, t.snapshots.c.cycles).where(
+                    t.snapshots.c.mapping == mapping, t.snapshots.c.endpoint == endpoint
+                )
+            ).first()
+        if row is None:
+            return None
+        return CachedSnapshot(load_snapshot(row.data), row.cycles)
+
+    def save_snapshot(self, mapping: str, endpoint: str, snapshot: Snapshot, cycles: int) -> None:
+        data = dump_snapshot(snapshot)
+        with self.transaction() as conn:
+            stmt = self._insert(t.snapshots).values(
+                mapping=mapping,
+                endpoint=endpoint,
+                cursor=snapshot.cursor,
+                data=data,
+                cycles=cycles,
+                updated_at=now(),
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["mapping", "endpoint"],
+                    set_={
+                        "cursor": snapshot.cursor,
+                        "data": data,
+                        "cycles": cycles,
+                        "updated_at": now(),
+                    },
+                )
+            )
+
+    # -- journal ---------------------------------------------------------------------------------
+    def journal_begin(
+        self, run_id: int, mapping: str, endpoint: str, action: str, link: str | None
+    ) -> int:
+        with self.transaction() as conn:
+            result = conn.execute(
+                t.journal.insert().values(
+                    run_id=run_id,
+                    mapping=mapping,
+                    endpoint=endpoint,
+                    action=action,
+                    link_id=link,
+                    state="pending",
+                    at=now(),
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def journal_end(
+        self,
+        conn: Connection,
+        entry: int,
+        state: str,
+        native: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        conn.execute(
+            update(t.journal)
+            .where(t.journal.c.id == entry)
+            .values(state=state, native_id=native, detail=detail, at=now())
+        )
+
+    def pending_journal(self, mapping: str) -> list[dict[str, Any]]:
+        """Writes started but never recorded: a run was killed between the write and its record."""
+        with self.engine.connect() as conn:
+            rows = (
+                conn.execute(
+                    select(t.journal).where(
+                        t.journal.c.mapping == mapping, t.journal.c.state == "pending"
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in rows]
+
+    def close_pending(self, mapping: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(t.journal)
+                .where(t.journal.c.mapping == mapping, t.journal.c.state == "pending")
+                .values(state="interrupted", at=now())
+            )
+
+    # -- media cache -----------------------------------------------------------------------------
+    def media_hash(self, mapping: str, endpoint: str, token: str) -> tuple[str, int] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.media.c.sha256, t.media.c.size).where(
+                    t.media.c.mapping == mapping,
+                    t.media.c.endpoint == endpoint,
+                    t.media.c.token == token,
+                )
+            ).first()
+        return None if row is None else (row.sha256, row.size)
+
+    def remember_media(
+        self, mapping: str, endpoint: str, token: str, sha256: str, size: int
+    ) -> None:
+        with self.transaction() as conn:
+            stmt = self._insert(t.media).values(
+                mapping=mapping, endpoint=endpoint, token=token, sha256=sha256, size=size, at=now()
+            )
+            conn.execute(
+                stmt.on_conflict_do_nothing(index_elements=["mapping", "endpoint", "token"])
+            )
+
+    # -- runs ------------------------------------------------------------------------------------
+    def begin_run(self, mapping: str) -> int:
+        with self.transaction() as conn:
+            result = conn.execute(
+                t.runs.insert().values(
+                    mapping=mapping,
+                    started_at=now(),
+                    outcome="running",
+                    host=f"{socket.gethostname()}:{os.getpid()}",
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(
+        self, run_id: int, outcome: str, counts: dict[str, int], error: str | None = None
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(t.runs)
+                .where(t.runs.c.id == run_id)
+                .values(finished_at=now(), outcome=outcome, counts=json.dumps(counts), error=error)
+            )
+
+    def last_runs(self, mapping: str, limit: int = 5) -> list[RunSummary]:
+        with self.engine.connect() as conn:
+            rows = (
+                conn.execute(
+                    select(t.runs)
+                    .where(t.runs.c.mapping == mapping)
+                    .order_by(t.runs.c.id.desc())
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return [
+            RunSummary(
+                r["id"],
+                r["mapping"],
+                r["started_at"],
+                r["finished_at"],
+                r["outcome"],
+                json.loads(r["counts"]) if r["counts"] else {},
+                r["error"],
+            )
+            for r in rows
+        ]
+
+    def link_counts(self, mapping: str) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.links.c.kind, func.count())
+                .where(t.links.c.mapping == mapping, t.links.c.deleted.is_(False))
+                .group_by(t.links.c.kind)
+            ).all()
+        return {kind: count for kind, count in rows}
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,310 @@
+"""Property tests: random edits, failing writes and crashes on three endpoints, then convergence.
+
+A hypothesis state machine plays users on three in-memory reviews and runs the real engine over a
+real (SQLite) state database. Every note a user writes carries a unique token, so after fault-free
+runs we can check the two promises users rely on: every note that was not deleted (with deletes
+on) exists exactly once on every endpoint, and every endpoint shows the same review.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
+from syncd.core.engine import Engine, MappingRuntime
+from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
+from syncd.core.statuses import StatusTable
+from syncd.errors import SyncdError
+from syncd.state.store import StateStore
+
+EPS = ("a", "b", "c")
+STATUS_ROWS = [
+    {"a": "wip", "b": "in_progress", "c": "WIP"},
+    {"a": "wfa", "b": "for_review", "c": "REV"},
+    {"a": "done", "b": "approved", "c": "APR"},
+]
+TABLE = StatusTable.from_rows(STATUS_ROWS)
+TOKEN = re.compile(r"^(n\d+)")
+ITEM_NAMES = ("sh010", "sh020", "sh030", "sh040")
+BLOBS = (b"one", b"two", b"three")
+
+_TEMPLATE: Path | None = None
+
+
+def fresh_store(tmp: Path) -> StateStore:
+    """A migrated database per example, copied from a template to keep examples fast."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        template_dir = Path(tempfile.mkdtemp(prefix="syncd-template-"))
+        _TEMPLATE = template_dir / "state.db"
+        StateStore.open(f"sqlite:///{_TEMPLATE}").dispose()
+    target = tmp / "state.db"
+    shutil.copyfile(_TEMPLATE, target)
+    return StateStore(f"sqlite:///{target}")
+
+
+class ReviewSync(RuleBasedStateMachine):
+    deletes = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="syncd-prop-"))
+        self.store = fresh_store(self.tmp)
+        self.reviews = {ep: MemoryReview(ep) for ep in EPS}
+        self.counter = 0
+        self.deleted_tokens: set[str] = set()
+        self.created_tokens: set[str] = set()
+        self.parent_token: dict[str, str | None] = {}
+        self.rt = MappingRuntime(
+            name="prop",
+            endpoints={ep: MemoryEndpoint(ep, self.reviews[ep]) for ep in EPS},
+            policy=Policy(
+                endpoints=EPS,
+                notes=Direction(BOTH),
+                statuses=Direction(BOTH),
+                media=Direction(BOTH),
+                order=Direction(BOTH),
+                deletes=self.deletes,
+                conflicts=LAST_WRITER,
+                max_delete_share=1.0,
+            ),
+            statuses=TABLE,
+            media_dir=self.tmp / "media",
+        )
+        self.engine = Engine(self.store)
+        self.synced_clean = False
+
+    def teardown(self) -> None:
+        self.store.dispose()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def token(self) -> str:
+        self.counter += 1
+        return f"n{self.counter}"
+
+    def pick_item(self, ep: str, index: int) -> str | None:
+        items = self.reviews[ep].items
+        return items[index % len(items)].id if items else None
+
+    def pick_note(self, ep: str, index: int) -> str | None:
+        notes = list(self.reviews[ep].notes)
+        return notes[index % len(notes)] if notes else None
+
+    def sync(self, fault: object = None) -> None:
+        for review in self.reviews.values():
+            review.fault = fault  # type: ignore[assignment]
+        try:
+            self.engine.run(self.rt)
+        except (SyncdError, Crash):
+            pass
+        finally:
+            for review in self.reviews.values():
+                review.fault = None
+
+    # -- what users do -------------------------------------------------------------------------
+    @initialize(ep=st.sampled_from(EPS), names=st.lists(st.sampled_from(ITEM_NAMES), min_size=1,
+                                                         max_size=3, unique=True))
+    def seed(self, ep: str, names: list[str]) -> None:
+        for name in names:
+            self.reviews[ep].add_item(name, status="wip" if ep == "a" else None)
+
+    @rule(ep=st.sampled_from(EPS), name=st.sampled_from(ITEM_NAMES))
+    def add_item(self, ep: str, name: str) -> None:
+        review = self.reviews[ep]
+        if any(i.name == name for i in review.items):
+            return
+        review.add_item(name)
+        self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), frame=st.none() | st.integers(1, 99))
+    def add_note(self, ep: str, index: int, frame: int | None) -> None:
+        item = self.pick_item(ep, index)
+        if item is None:
+            return
+        token = self.token()
+        self.reviews[ep].add_note(item, f"{token} looks good", frame=frame)
+        self.created_tokens.add(token)
+        self.parent_token[token] = None
+        self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 30))
+    def reply(self, ep: str, index: int) -> None:
+        parent = self.pick_note(ep, index)
+        if parent is None:
+            return
+        review = self.reviews[ep]
+        note = review.notes[parent]
+        token = self.token()
+        review.add_note(note.item, f"{token} replying", parent=parent)
+        self.created_tokens.add(token)
+        match = TOKEN.match(note.text)
+        self.parent_token[token] = match.group(1) if match else None
+        self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 30), suffix=st.sampled_from("xyz"))
+    def edit_note(self, ep: str, index: int, suffix: str) -> None:
+        note_id = self.pick_note(ep, index)
+        if note_id is None:
+            return
+        review = self.reviews[ep]
+        text = review.notes[note_id].text
+        match = TOKEN.match(text)
+        if match:
+            review.edit_note(note_id, f"{match.group(1)} edited {suffix}")
+            self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 30))
+    def delete_note(self, ep: str, index: int) -> None:
+        note_id = self.pick_note(ep, index)
+        if note_id is None:
+            return
+        review = self.reviews[ep]
+        before = self.tokens(ep)
+        match = TOKEN.match(review.notes[note_id].text)
+        if self.deletes and match:
+            self.deleted_tokens.add(match.group(1))
+        review.remove_note(note_id)
+        elsewhere = set().union(*(self.tokens(other) for other in EPS if other != ep))
+        # a note that lived only here is gone for good, whatever the deletes setting
+        self.deleted_tokens |= (before - self.tokens(ep)) - elsewhere
+        self.synced_clean = False
+
+    def tokens(self, ep: str) -> set[str]:
+        return {m.group(1) for n in self.reviews[ep].notes.values() if (m := TOKEN.match(n.text))}
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), row=st.integers(0, 2))
+    def set_status(self, ep: str, index: int, row: int) -> None:
+        item = self.pick_item(ep, index)
+        if item is not None:
+            self.reviews[ep].set_item_status(item, STATUS_ROWS[row][ep])
+            self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), blob=st.sampled_from(BLOBS))
+    def set_media(self, ep: str, index: int, blob: bytes) -> None:
+        item = self.pick_item(ep, index)
+        if item is None:
+            return
+        review = self.reviews[ep]
+        ref = review._store_blob(blob)
+        review.items = [i if i.id != item else type(i)(**{**_fields(i), "media": ref})
+                        for i in review.items]
+        self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), seed=st.randoms(use_true_random=False))
+    def reorder(self, ep: str, seed: object) -> None:
+        review = self.reviews[ep]
+        seed.shuffle(review.items)  # type: ignore[attr-defined]
+        self.synced_clean = False
+
+    # -- runs ----------------------------------------------------------------------------------
+    @rule(verdicts=st.lists(st.sampled_from([None, None, None, "fail", "crash"]), min_size=1,
+                            max_size=12),
+          phase=st.sampled_from(["before", "after"]))
+    def sync_with_faults(self, verdicts: list[str | None], phase: str) -> None:
+        queue = list(verdicts)
+
+        def fault(op: str, when: str) -> str | None:
+            if when != phase or not queue:
+                return None
+            return queue.pop(0)
+
+        self.sync(fault)
+        self.synced_clean = False
+
+    @rule()
+    def sync_clean(self) -> None:
+        self.sync()
+        self.sync()
+        writes = sum(r.writes for r in self.reviews.values())
+        self.sync()
+        assert sum(r.writes for r in self.reviews.values()) == writes, (
+            "a run after convergence wrote something"
+        )
+        self.synced_clean = True
+
+    # -- what must hold --------------------------------------------------------------------------
+    @invariant()
+    @precondition(lambda self: self.synced_clean)
+    def converged(self) -> None:
+        views = {ep: self.view(ep) for ep in EPS}
+        first = views[EPS[0]]
+        for ep in EPS[1:]:
+            assert views[ep] == first, f"{ep} differs from {EPS[0]}"
+
+    @invariant()
+    @precondition(lambda self: self.synced_clean)
+    def nothing_duplicated_or_lost(self) -> None:
+        expected = {t for t in self.created_tokens if not self.dead(t)}
+        for ep in EPS:
+            counts = Counter(
+                m.group(1) for n in self.reviews[ep].notes.values()
+                if (m := TOKEN.match(n.text))
+            )
+            dupes = {t: c for t, c in counts.items() if c > 1}
+            assert not dupes, f"duplicated on {ep}: {dupes}"
+            missing = expected - set(counts)
+            assert not missing, f"lost on {ep}: {sorted(missing)}"
+
+    def dead(self, token: str | None) -> bool:
+        while token is not None:
+            if token in self.deleted_tokens:
+                return True
+            token = self.parent_token.get(token)
+        return False
+
+    def view(self, ep: str) -> tuple[object, ...]:
+        """An endpoint's review in canonical terms, comparable across endpoints."""
+        review = self.reviews[ep]
+        names = {i.id: i.name for i in review.items}
+        by_id = review.notes
+        items = tuple(
+            (i.name, TABLE.to_canonical(ep, i.status), i.media.sha256 if i.media else None)
+            for i in review.items
+        )
+
+        def key(note_id: str) -> str:
+            note = by_id[note_id]
+            parent = key(note.parent) if note.parent else ""
+            return f"{parent}/{note.text}@{note.frame}"
+
+        notes = sorted((names[n.item], key(n.id)) for n in by_id.values())
+        return items, tuple(notes)
+
+
+def _fields(item: object) -> dict[str, object]:
+    return {f: getattr(item, f) for f in item.__slots__}  # type: ignore[attr-defined]
+
+
+class ReviewSyncWithDeletes(ReviewSync):
+    deletes = True
+
+
+SETTINGS = settings(
+    max_examples=int(os.environ.get("SYNCD_PROPERTY_EXAMPLES", "40")),
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+TestReviewSync = ReviewSync.TestCase
+TestReviewSync.settings = SETTINGS
+TestReviewSyncWithDeletes = ReviewSyncWithDeletes.TestCase
+TestReviewSyncWithDeletes.settings = SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logs() -> None:
+    import logging
+
+    logging.getLogger().setLevel(logging.ERROR)
