@@ -1,0 +1,232 @@
+"""HTTP for connectors: one session, retries with backoff, errors that say what to do.
+
+Retries 429 (honouring ``Retry-After``), 5xx, timeouts and dropped connections; turns every other
+failure into an error a user can act on. A non-JSON answer where JSON was expected is an error,
+never an empty result. Credentials never appear in messages: query strings are stripped from
+URLs before they are quoted.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from syncd.errors import FatalError, NotFound, RetriableError, SkippableError
+
+RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def safe_url(url: str) -> str:
+    """The URL without query string or user info, fit for logs and errors."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class HttpClient:
+    """A ``requests.Session`` that retries what is retriable and reports the rest clearly."""
+
+    def __init__(
+        self,
+        system: str,
+        base_url: str,
+        *,
+        timeout: float = 60.0,
+        attempts: int = 5,
+        backoff: float = 0.5,
+        max_wait: float = 60.0,
+        on_request: Callable[[str], None] | None = None,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
+        self.system = system
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "syncd"
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.requests = 0
+        self.retries = 0
+        self._lock = threading.Lock()
+        self._on_request = on_request
+        self._on_retry = on_retry
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Any = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        stream: bool = False,
+        expect_json: bool = True,
+        retry: bool = True,
+        ok_statuses: tuple[int, ...] = (),
+    ) -> Any:
+        """Send a request; return parsed JSON (or the response when ``expect_json`` is False)."""
+        url = self.url(path)
+        where = f"{self.system}: {method} {safe_url(url)}"
+        attempts = self.attempts if retry else 1
+        last: Exception | None = None
+        for attempt in range(1, attempts + 1):
+            wait: float | None = None
+            with self._lock:
+                self.requests += 1
+            if self._on_request:
+                self._on_request(self.system)
+            try:
+                if files is not None:
+                    for handle in _handles(files):
+                        handle.seek(0)
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    files=files,
+                    headers=headers,
+                    timeout=self.timeout,
+                    stream=stream,
+                )
+            except requests.Timeout:
+                last = RetriableError(f"{where}: timed out after {self.timeout:.0f}s")
+            except requests.ConnectionError as exc:
+                last = RetriableError(f"{where}: cannot connect ({_reason(exc)})")
+            else:
+                status = response.status_code
+                if status in RETRIABLE_STATUS:
+                    wait = retry_after_seconds(response.headers.get("Retry-After"))
+                    last = RetriableError(
+                        f"{where}: HTTP {status}{_body_hint(response)}", retry_after=wait
+                    )
+                    response.close()
+                elif status >= 400 and status not in ok_statuses:
+                    raise _client_error(where, response)
+                elif not expect_json:
+                    return response
+                else:
+                    return _json(where, response)
+            if attempt == attempts:
+                break
+            with self._lock:
+                self.retries += 1
+            if self._on_retry:
+                self._on_retry(self.system)
+            delay = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
+            self.sleep(min(self.max_wait, delay) * (1 + random.random() * 0.1))
+        assert last is not None
+        raise RetriableError(
+            f"{last} (gave up after {attempts} attempts)",
+            retry_after=getattr(last, "retry_after", None),
+        )
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.request("POST", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Any:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.request("DELETE", path, **kw)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _handles(files: Any) -> list[Any]:
+    values = files.values() if isinstance(files, Mapping) else [v for _, v in files]
+    out = []
+    for value in values:
+        handle = value[1] if isinstance(value, tuple) else value
+        if hasattr(handle, "seek"):
+            out.append(handle)
+    return out
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "Temporary failure",
+        "Connection reset",
+        "RemoteDisconnected",
+        "timed out",
+    ):
+        if marker in text:
+            return marker.lower()
+    return exc.__class__.__name__
+
+
+def _body_hint(response: requests.Response) -> str:
+    ctype = response.headers.get("Content-Type", "")
+    if "json" not in ctype:
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    message = body.get("message") or body.get("error") if isinstance(body, dict) else None
+    return f" ({str(message)[:200]})" if message else ""
+
+
+def _client_error(where: str, response: requests.Response) -> Exception:
+    status = response.status_code
+    hint = _body_hint(response)
+    if status == 401:
+        return FatalError(f"{where}: HTTP 401{hint}: the credentials were refused; check them")
+    if status == 403:
+        return FatalError(f"{where}: HTTP 403{hint}: the account lacks the rights for this")
+    if status == 404:
+        return NotFound(f"{where}: HTTP 404{hint}: not found")
+    return SkippableError(f"{where}: HTTP {status}{hint}")
+
+
+def _json(where: str, response: requests.Response) -> Any:
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        ctype = response.headers.get("Content-Type", "?")
+        raise FatalError(
+            f"{where}: expected JSON but got {ctype} (HTTP {response.status_code}); "
+            "is the URL right?"
+        ) from None
