@@ -33,6 +33,8 @@ class Endpoint(ABC):
     """One review in one system. Subclasses read top to bottom as "theirs to ours and back"."""
 
     capabilities: Capabilities = Capabilities()
+    dry_run: bool = False
+    """Set by ``syncd plan``: the endpoint must not change anything, not even housekeeping."""
 
     def __init__(self, name: str) -> None:
         self.name = name

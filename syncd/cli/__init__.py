@@ -1,0 +1,7 @@
+"""The ``syncd`` command."""
+
+from __future__ import annotations
+
+from syncd.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,259 @@
+"""What each ``syncd`` subcommand does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from syncd.config import Config, load_config
+from syncd.config.schema import full_schema
+from syncd.core.actions import describe
+from syncd.core.engine import Engine, RunResult
+from syncd.errors import SyncdError
+from syncd.runtime import (
+    default_config_path,
+    mapping_runtime,
+    open_store,
+    run_mapping,
+    select_mappings,
+    state_url,
+)
+from syncd.state.store import StateStore, redact_url
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(Path(args.config) if args.config else default_config_path())
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# -- run ------------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not args.once:
+        from syncd.service.daemon import serve
+
+        return serve(config, mappings=args.mapping)
+    store = open_store(config)
+    results: list[dict[str, Any]] = []
+    code = EXIT_OK
+    for mapping in select_mappings(config, args.mapping):
+        try:
+            result = run_mapping(
+                config,
+                store,
+                mapping,
+                allow_empty=args.allow_empty,
+                force_deletes=args.force_deletes,
+            )
+        except SyncdError as exc:
+            code = EXIT_FAILED
+            results.append({"mapping": mapping.name, "outcome": "failed", "error": str(exc)})
+            if not args.json:
+                print(f"{mapping.name}: FAILED: {exc}", file=sys.stderr)
+            continue
+        results.append(result.summary())
+        if result.failed:
+            code = EXIT_FAILED
+        if not args.json:
+            _print_result(result)
+    if args.json:
+        _print_json(results)
+    return code
+
+
+def _print_result(result: RunResult) -> None:
+    counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(result.counts.items()))
+    print(
+        f"{result.mapping}: {result.outcome} in {result.duration:.1f}s"
+        f"{' (' + counts + ')' if counts else ' (nothing to do)'}"
+    )
+    for problem in result.plan.problems:
+        if problem.severity != "info":
+            print(f"  warning: {problem.message}")
+    for failure in result.failures:
+        where = f"{failure.endpoint}: " if failure.endpoint else ""
+        print(f"  failed: {where}{failure.message}")
+
+
+# -- plan -----------------------------------------------------------------------------------------
+def cmd_plan(args: argparse.Namespace) -> int:
+    config = _config(args)
+    store = open_store(config)
+    output: list[dict[str, Any]] = []
+    code = EXIT_OK
+    for mapping in select_mappings(config, args.mapping):
+        with mapping_runtime(config, mapping) as rt:
+            for endpoint in rt.endpoints.values():
+                endpoint.dry_run = True
+            try:
+                plan, *_ = Engine(store).plan(rt)
+            except SyncdError as exc:
+                code = EXIT_FAILED
+                output.append({"mapping": mapping.name, "error": str(exc)})
+                if not args.json:
+                    print(f"{mapping.name}: cannot plan: {exc}", file=sys.stderr)
+                continue
+        entry = {
+            "mapping": mapping.name,
+            "actions": [describe(a) for a in plan.actions],
+            "problems": [p.message for p in plan.problems],
+            "refusal": plan.refusal,
+        }
+        output.append(entry)
+        if args.json:
+            continue
+        print(f"{mapping.name}: {len(plan.actions)} action(s)")
+        for line in entry["actions"]:
+            print(f"  {line}")
+        for problem in plan.problems:
+            print(f"  {problem.severity}: {problem.message}")
+        if plan.refusal:
+            print(f"  REFUSED: {plan.refusal}")
+    if args.json:
+        _print_json(output)
+    return code
+
+
+# -- status ---------------------------------------------------------------------------------------
+def cmd_status(args: argparse.Namespace) -> int:
+    config = _config(args)
+    store = open_store(config)
+    report = []
+    for mapping in config.mappings:
+        runs = store.last_runs(mapping.name, limit=5)
+        last_error = next((r for r in runs if r.error), None)
+        schedule = (
+            f"every {mapping.schedule.every:g}s"
+            if mapping.schedule.every
+            else f"cron {mapping.schedule.cron}"
+        )
+        report.append(
+            {
+                "mapping": mapping.name,
+                "endpoints": list(mapping.endpoints),
+                "schedule": schedule,
+                "links": store.link_counts(mapping.name),
+                "last_runs": [
+                    {
+                        "id": r.id,
+                        "started_at": r.started_at,
+                        "finished_at": r.finished_at,
+                        "outcome": r.outcome,
+                        "counts": r.counts,
+                        "error": r.error,
+                    }
+                    for r in runs
+                ],
+                "last_error": None
+                if last_error is None
+                else {"run": last_error.id, "at": last_error.started_at, "error": last_error.error},
+            }
+        )
+    if args.json:
+        _print_json({"state": redact_url(state_url(config)), "mappings": report})
+        return EXIT_OK
+    print(f"state: {redact_url(state_url(config))}")
+    for entry in report:
+        links = entry["links"]
+        print(f"\n{entry['mapping']}  ({' <-> '.join(entry['endpoints'])}, {entry['schedule']})")
+        print(f"  linked: {links.get('item', 0)} items, {links.get('note', 0)} notes")
+        if not entry["last_runs"]:
+            print("  never run")
+        for run in entry["last_runs"]:
+            counts = ", ".join(f"{k}: {v}" for k, v in sorted(run["counts"].items())) or "-"
+            stamp = run["started_at"].strftime("%Y-%m-%d %H:%M:%S") if run["started_at"] else "?"
+            print(f"  run {run['id']:>5}  {stamp}  {run['outcome']:<8} {counts}")
+        if entry["last_error"]:
+            print(
+                f"  last error (run {entry['last_error']['run']}): {entry['last_error']['error']}"
+            )
+    return EXIT_OK
+
+
+# -- check ----------------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    print(f"configuration: {config.path}: OK ({len(config.mappings)} mapping(s))")
+    code = EXIT_OK
+    try:
+        store = open_store(config)
+        print(f"state: {redact_url(state_url(config))}: OK (schema {store.schema_revision()})")
+    except SyncdError as exc:
+        print(f"state: FAILED: {exc}")
+        return EXIT_FAILED
+    for mapping in config.mappings:
+        try:
+            with mapping_runtime(config, mapping) as rt:
+                for name, endpoint in rt.endpoints.items():
+                    try:
+                        print(f"{mapping.name}/{name}: OK: {endpoint.check()}")
+                    except SyncdError as exc:
+                        code = EXIT_FAILED
+                        print(f"{mapping.name}/{name}: FAILED: {exc}")
+        except SyncdError as exc:
+            code = EXIT_FAILED if code == EXIT_OK else code
+            print(f"{mapping.name}: FAILED: {exc}")
+    return code
+
+
+# -- config and db --------------------------------------------------------------------------------
+def cmd_config(args: argparse.Namespace) -> int:
+    if args.config_command == "schema":
+        _print_json(full_schema())
+        return EXIT_OK
+    if args.config_command == "check":
+        config = _config(args)
+        print(
+            f"{config.path}: OK ({len(config.systems)} system(s), "
+            f"{len(config.mappings)} mapping(s))"
+        )
+        return EXIT_OK
+    print("usage: syncd config {schema,check}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command != "upgrade":
+        print("usage: syncd db upgrade", file=sys.stderr)
+        return EXIT_USAGE
+    config = _config(args)
+    store = StateStore(state_url(config))
+    before = store.schema_revision()
+    store.upgrade()
+    print(
+        f"{redact_url(state_url(config))}: schema {before or 'empty'} -> {store.schema_revision()}"
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from syncd.cli.demo import run_demo
+
+    return run_demo(Path(args.dir), serve=args.serve)
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    from syncd.service.windows import handle_service_command
+
+    return handle_service_command(args.action, args.config)
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "plan": cmd_plan,
+    "status": cmd_status,
+    "check": cmd_check,
+    "config": cmd_config,
+    "db": cmd_db,
+    "demo": cmd_demo,
+    "service": cmd_service,
+}

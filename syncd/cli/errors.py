@@ -1,0 +1,43 @@
+"""The one place where failures become a line of words and an exit code.
+
+0: all good. 1: some objects (or a mapping) failed. 2: configuration or usage error. A user error
+never ends in a traceback; an unexpected one says how to get the details.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+
+from syncd.errors import ConfigError, SafetyStop, SyncdError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def run_guarded(command: Callable[[], int], *, debug: bool = False) -> int:
+    try:
+        return command()
+    except ConfigError as exc:
+        print(f"syncd: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SafetyStop as exc:
+        print(f"syncd: stopped by a safety check: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except SyncdError as exc:
+        print(f"syncd: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("syncd: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: still one line unless asked for more
+        if debug:
+            traceback.print_exc()
+        print(
+            f"syncd: unexpected error: {exc.__class__.__name__}: {exc}\n"
+            "  rerun with --log-level debug for details, and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

@@ -1,0 +1,371 @@
+"""A review as a YAML file a person can read, edit and sync back (``type: file``).
+
+One file per review, ``<path>/<review>.yaml``; media next to it in ``<path>/media/``::
+
+    review: dailies
+    items:
+      - name: sh010
+        status: wfa
+        media: {file: media/3f2a…-sh010.png, sha256: 3f2a…}
+        notes:
+          - text: Tighten the arc.
+            author: Alice Smith <alice@studio.example>
+            frame: 12
+            replies:
+              - text: Done in v3.
+
+Add an item or a note by writing it; edit text, status or order in place; syncd adds the ``id``
+and ``syncd`` keys it needs on its next run (do not edit those). Writes are atomic (a temporary
+file renamed over the old one), so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from syncd.connectors.base import Capabilities, Endpoint
+from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Person, Snapshot
+from syncd.errors import ConfigError, FatalError, NotFound, SkippableError
+
+HEADER = (
+    "# syncd review file: edit notes, statuses and order here, add items and notes by writing\n"
+    "# them; syncd picks the changes up on its next run. Leave the id and syncd keys alone.\n"
+)
+_AUTHOR = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _author_text(person: Person | None) -> str | None:
+    if person is None:
+        return None
+    if person.name and person.email:
+        return f"{person.name} <{person.email}>"
+    return person.name or (f"<{person.email}>" if person.email else None)
+
+
+def _author(value: Any) -> Person | None:
+    if not value:
+        return None
+    match = _AUTHOR.match(str(value))
+    if match is None:
+        return Person(name=str(value))
+    return Person(email=match.group("email"), name=match.group("name") or None)
+
+
+def _stamp(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+@dataclass
+class _Doc:
+    """The parsed file, kept as plain data so a rewrite preserves what a person wrote."""
+
+    data: dict[str, Any]
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        items = self.data.setdefault("items", [])
+        if not isinstance(items, list):
+            raise SkippableError("items: must be a list")
+        return items
+
+    def walk_notes(self) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
+        """(item, note, parent note) for every note and reply, depth first."""
+        out: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
+
+        def visit(item: dict[str, Any], notes: Any, parent: dict[str, Any] | None) -> None:
+            for note in notes or []:
+                if isinstance(note, dict):
+                    out.append((item, note, parent))
+                    visit(item, note.get("replies"), note)
+
+        for item in self.items:
+            if isinstance(item, dict):
+                visit(item, item.get("notes"), None)
+        return out
+
+
+class FileEndpoint(Endpoint):
+    capabilities = Capabilities(stores_links=True)
+
+    def __init__(self, name: str, folder: Path, review: str) -> None:
+        super().__init__(name)
+        self.folder = folder
+        self.review = review
+        self.path = folder / f"{_SAFE.sub('_', review)}.yaml"
+        self.media_folder = folder / "media"
+        self.reads = 0
+
+    # -- the file ------------------------------------------------------------------------------
+    def _load(self) -> _Doc:
+        self.reads += 1
+        if not self.path.exists():
+            return _Doc({"review": self.review, "items": []})
+        try:
+            data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise FatalError(
+                f"{self.path}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+                "fix the file and rerun"
+            ) from None
+        if not isinstance(data, dict):
+            raise FatalError(f"{self.path}: expected a mapping with review and items")
+        return _Doc(data)
+
+    def _save(self, doc: _Doc) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        text = HEADER + yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True, width=100)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".syncd-", suffix=".yaml")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _assign_ids(self, doc: _Doc) -> bool:
+        """Give every item and note an id; True when the file needs saving."""
+        used = {str(x.get("id")) for x in doc.items if isinstance(x, dict) and x.get("id")}
+        used |= {str(n.get("id")) for _, n, _ in doc.walk_notes() if n.get("id")}
+        counter = itertools.count(1)
+        changed = False
+
+        def fresh(prefix: str) -> str:
+            while True:
+                candidate = f"{prefix}{next(counter)}"
+                if candidate not in used:
+                    used.add(candidate)
+                    return candidate
+
+        for item in doc.items:
+            if isinstance(item, dict) and not item.get("id"):
+                item["id"] = fresh("i")
+                changed = True
+        for _, note, _ in doc.walk_notes():
+            if not note.get("id"):
+                note["id"] = fresh("n")
+                note.setdefault("at", _now().isoformat())
+                changed = True
+        return changed
+
+    # -- ours to canonical -----------------------------------------------------------------------
+    def _media(self, item: dict[str, Any]) -> MediaRef | None:
+        media = item.get("media")
+        if not media:
+            return None
+        if isinstance(media, str):
+            media = {"file": media}
+        rel = str(media.get("file", ""))
+        path = self.folder / rel
+        sha = media.get("sha256")
+        if not sha:
+            if not path.is_file():
+                return None
+            sha, _ = sha256_file(path)
+        return MediaRef(token=rel, filename=Path(rel).name, sha256=str(sha))
+
+    def _item(self, data: dict[str, Any]) -> Item:
+        status = data.get("status")
+        return Item(
+            id=str(data["id"]),
+            name=str(data.get("name", data["id"])),
+            status=None if status in (None, "") else str(status),
+            media=self._media(data),
+            link=data.get("syncd"),
+        )
+
+    def _note(
+        self, item: dict[str, Any], note: dict[str, Any], parent: dict[str, Any] | None
+    ) -> Note:
+        frame = note.get("frame")
+        return Note(
+            id=str(note["id"]),
+            item=str(item["id"]),
+            text=str(note.get("text") or ""),
+            parent=str(parent["id"]) if parent else None,
+            author=_author(note.get("author")),
+            frame=int(frame) if isinstance(frame, int) else None,
+            created=_stamp(note.get("at")),
+            modified=_stamp(note.get("edited")) or _stamp(note.get("at")),
+            link=note.get("syncd"),
+        )
+
+    def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        doc = self._load()
+        if self._assign_ids(doc) and not self.dry_run:
+            self._save(doc)
+        items = tuple(self._item(i) for i in doc.items if isinstance(i, dict))
+        notes = tuple(self._note(item, note, parent) for item, note, parent in doc.walk_notes())
+        return Snapshot(items=items, notes=notes)
+
+    def check(self) -> str:
+        snap = self.snapshot()
+        return f"{self.path}: {len(snap.items)} items, {len(snap.notes)} notes"
+
+    def request_count(self) -> int:
+        return self.reads
+
+    # -- canonical to ours -----------------------------------------------------------------------
+    def _find_item(self, doc: _Doc, item_id: str) -> dict[str, Any]:
+        for item in doc.items:
+            if isinstance(item, dict) and str(item.get("id")) == item_id:
+                return item
+        raise NotFound(f"{self.path}: no item {item_id}")
+
+    def _find_note(
+        self, doc: _Doc, note_id: str
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+        for item, note, parent in doc.walk_notes():
+            if str(note.get("id")) == note_id:
+                return item, note, parent
+        raise NotFound(f"{self.path}: no note {note_id}")
+
+    def _store_media(self, media: LocalMedia) -> dict[str, Any]:
+        self.media_folder.mkdir(parents=True, exist_ok=True)
+        target = self.media_folder / f"{media.sha256[:16]}-{_SAFE.sub('_', media.filename)}"
+        if not target.exists():
+            tmp = target.with_suffix(target.suffix + ".part")
+            shutil.copyfile(media.path, tmp)
+            os.replace(tmp, target)
+        return {"file": str(target.relative_to(self.folder)), "sha256": media.sha256}
+
+    def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
+        if item.media is None:
+            raise NotFound(f"{self.path}: item {item.name} has no media")
+        source = self.folder / item.media.token
+        if not source.is_file():
+            raise SkippableError(f"{self.path}: media file {source} is missing")
+        sha, size = sha256_file(source)
+        return LocalMedia(source, sha, source.name, size)
+
+    def create_item(self, item: NewItem) -> Item:
+        doc = self._load()
+        self._assign_ids(doc)
+        data: dict[str, Any] = {"name": item.name}
+        if item.status is not None:
+            data["status"] = item.status
+        if item.media is not None:
+            data["media"] = self._store_media(item.media)
+        data["syncd"] = item.link
+        doc.items.append(data)
+        self._assign_ids(doc)
+        self._save(doc)
+        return self._item(data)
+
+    def set_status(self, item_id: str, status: str) -> Item:
+        doc = self._load()
+        data = self._find_item(doc, item_id)
+        data["status"] = status
+        self._save(doc)
+        return self._item(data)
+
+    def set_media(self, item_id: str, media: LocalMedia) -> Item:
+        doc = self._load()
+        data = self._find_item(doc, item_id)
+        data["media"] = self._store_media(media)
+        self._save(doc)
+        return self._item(data)
+
+    def set_order(self, item_ids: list[str]) -> None:
+        doc = self._load()
+        position = {iid: n for n, iid in enumerate(item_ids)}
+        doc.data["items"] = sorted(
+            doc.items,
+            key=lambda i: position.get(
+                str(i.get("id")) if isinstance(i, dict) else "", len(position)
+            ),
+        )
+        self._save(doc)
+
+    def delete_item(self, item_id: str) -> None:
+        doc = self._load()
+        self._find_item(doc, item_id)
+        doc.data["items"] = [
+            i for i in doc.items if not (isinstance(i, dict) and str(i.get("id")) == item_id)
+        ]
+        self._save(doc)
+
+    def create_note(self, note: NewNote) -> Note:
+        doc = self._load()
+        self._assign_ids(doc)
+        item = self._find_item(doc, note.item)
+        data: dict[str, Any] = {"text": note.text}
+        if (author := _author_text(note.author)) is not None:
+            data["author"] = author
+        if note.frame is not None:
+            data["frame"] = note.frame
+        data["at"] = (note.created or _now()).isoformat()
+        data["syncd"] = note.link
+        parent = None
+        if note.parent is not None:
+            _, parent, _ = self._find_note(doc, note.parent)
+            parent.setdefault("replies", []).append(data)
+        else:
+            item.setdefault("notes", []).append(data)
+        self._assign_ids(doc)
+        self._save(doc)
+        return self._note(item, data, parent)
+
+    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+        doc = self._load()
+        item, data, parent = self._find_note(doc, note_id)
+        data["text"] = text
+        if frame is None:
+            data.pop("frame", None)
+        else:
+            data["frame"] = frame
+        data["edited"] = _now().isoformat()
+        self._save(doc)
+        return self._note(item, data, parent)
+
+    def delete_note(self, note_id: str) -> None:
+        doc = self._load()
+        item, data, parent = self._find_note(doc, note_id)
+        siblings = parent.get("replies", []) if parent else item.get("notes", [])
+        siblings.remove(data)
+        self._save(doc)
+
+
+def open_file_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
+    folder = Path(str(system["path"])).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"systems.{name}.path: {folder} is not a folder")
+    return FileEndpoint(name, folder, str(selector["review"]))

@@ -1,0 +1,133 @@
+"""From configuration to runnable mappings: default paths, opening endpoints, one run.
+
+The CLI and the service both go through here, so ``syncd run --once`` and the daemon run the
+very same pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+
+from syncd.config import Config, MappingConfig
+from syncd.connectors import open_endpoint
+from syncd.connectors.base import Endpoint
+from syncd.core.engine import Engine, MappingRuntime, RunMonitor, RunResult
+from syncd.core.policy import Direction, Policy
+from syncd.core.statuses import StatusTable
+from syncd.errors import ConfigError
+from syncd.state.store import StateStore
+
+APP = "syncd"
+
+
+def default_config_path() -> Path:
+    """-c wins; then SYNCD_CONFIG; then ./syncd.yaml; then /etc/syncd; then the user's dir."""
+    if env := os.environ.get("SYNCD_CONFIG"):
+        return Path(env)
+    for candidate in (Path("syncd.yaml"), Path("/etc/syncd/syncd.yaml")):
+        if candidate.exists():
+            return candidate
+    return Path(platformdirs.user_config_dir(APP)) / "syncd.yaml"
+
+
+def data_dir() -> Path:
+    if env := os.environ.get("SYNCD_DATA_DIR"):
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP))
+
+
+def state_url(config: Config) -> str:
+    if env := os.environ.get("SYNCD_STATE"):
+        return env
+    return config.state_url or f"sqlite:///{data_dir() / 'state.db'}"
+
+
+def open_store(config: Config) -> StateStore:
+    return StateStore.open(state_url(config))
+
+
+def media_dir(config: Config) -> Path:
+    return config.media_dir or data_dir() / "media"
+
+
+def open_endpoints(config: Config, mapping: MappingConfig) -> dict[str, Endpoint]:
+    endpoints: dict[str, Endpoint] = {}
+    try:
+        for name, selector in mapping.endpoints.items():
+            system = config.systems[name]
+            endpoints[name] = open_endpoint(
+                system.type, name, dict(system.settings), dict(selector)
+            )
+    except BaseException:
+        for endpoint in endpoints.values():
+            endpoint.close()
+        raise
+    return endpoints
+
+
+def build_runtime(
+    config: Config, mapping: MappingConfig, endpoints: dict[str, Endpoint]
+) -> MappingRuntime:
+    names = tuple(mapping.endpoints)
+    policy = Policy(
+        endpoints=names,
+        items=Direction(mapping.sync["items"]),
+        notes=Direction(mapping.sync["notes"]),
+        statuses=Direction(mapping.sync["statuses"]),
+        media=Direction(mapping.sync["media"]),
+        order=Direction(mapping.sync["order"]),
+        deletes=mapping.deletes,
+        conflicts=mapping.conflicts,
+        max_delete_share=mapping.max_delete_share,
+        capabilities={name: ep.capabilities for name, ep in endpoints.items()},
+        match={name: re.compile(p) for name, p in mapping.match.items()},
+    )
+    return MappingRuntime(
+        name=mapping.name,
+        endpoints=endpoints,
+        policy=policy,
+        statuses=StatusTable.from_rows(mapping.statuses),
+        full_sync_every=mapping.full_sync_every,
+        media_dir=media_dir(config) / mapping.name,
+    )
+
+
+@contextmanager
+def mapping_runtime(config: Config, mapping: MappingConfig) -> Iterator[MappingRuntime]:
+    endpoints = open_endpoints(config, mapping)
+    try:
+        yield build_runtime(config, mapping, endpoints)
+    finally:
+        for endpoint in endpoints.values():
+            endpoint.close()
+
+
+def select_mappings(config: Config, names: list[str] | None) -> list[MappingConfig]:
+    if not names:
+        return list(config.mappings)
+    return [config.mapping(name) for name in names]
+
+
+def run_mapping(
+    config: Config,
+    store: StateStore,
+    mapping: MappingConfig,
+    *,
+    monitor: RunMonitor | None = None,
+    allow_empty: bool = False,
+    force_deletes: bool = False,
+) -> RunResult:
+    """One pass of one mapping: what ``run --once`` and each scheduled job do."""
+    with mapping_runtime(config, mapping) as rt:
+        return Engine(store, monitor).run(rt, allow_empty=allow_empty, force_deletes=force_deletes)
+
+
+def require_mappings(config: Config) -> None:
+    if not config.mappings:
+        raise ConfigError(f"{config.path}: no mappings defined")
