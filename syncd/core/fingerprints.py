@@ -20,6 +20,8 @@ def _digest(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Line endings and trailing blanks differ between systems without meaning anything."""
+    if "\n" not in text and "\r" not in text:
+        return text.strip()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip()
 

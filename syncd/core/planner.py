@@ -11,6 +11,7 @@ network, so the whole sync semantics can be tested exhaustively in memory.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,7 +46,15 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 def plan(recorded: Recorded, snapshots: Mapping[str, Snapshot], policy: Policy) -> Plan:
     """Compute the actions that bring every endpoint in ``snapshots`` into agreement."""
-    return _Planner(recorded, snapshots, policy).run()
+    # Planning allocates many small acyclic objects; with a large heap (100k notes) the cyclic
+    # collector would rescan everything over and over for nothing. Pause it for the pure part.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Planner(recorded, snapshots, policy).run()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def new_link_id(kind: Kind, endpoint: str, native: str, salt: str = "") -> str:
@@ -76,9 +85,13 @@ class _Planner:
         self.dead: set[str] = set()  # links tombstoned (before or during this run)
         self.creating: set[tuple[str, str]] = set()  # (link, endpoint) created by this plan
         self.deleting: dict[str, int] = dict.fromkeys(self.eps, 0)
-        self.item_link: dict[tuple[str, str], str] = {}  # (endpoint, native item) -> link
+        self.item_link: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}
+        """endpoint -> native item id -> link"""
         self.item_present: dict[str, dict[str, Item]] = {}
         self.deleting_items: set[tuple[str, str]] = set()
+        caps = {ep: policy.caps(ep) for ep in self.eps}
+        self.writable_eps = frozenset(ep for ep in self.eps if not caps[ep].read_only)
+        self.editable_eps = frozenset(ep for ep in self.writable_eps if caps[ep].can_edit_notes)
 
     # -- plumbing ------------------------------------------------------------------------------
     def link(self, link_id: str) -> LinkRecord:
@@ -104,7 +117,7 @@ class _Planner:
         self.out.changes.append(Unbind(link_id, ep))
 
     def record(self, link_id: str, ep: str, aspect: str, fp: str, gen: int) -> None:
-        if self.rec.seen.get((link_id, ep, aspect)) != Seen(fp, gen):
+        if self.rec.get_seen(link_id, ep, aspect) != Seen(fp, gen):
             self.out.changes.append(Record(link_id, ep, aspect, fp, gen))
 
     def problem(
@@ -113,7 +126,7 @@ class _Planner:
         self.out.problems.append(Problem(ep, link_id, message, severity))
 
     def writable(self, ep: str) -> bool:
-        return not self.pol.caps(ep).read_only
+        return ep in self.writable_eps
 
     def tombstone(self, link_id: str) -> None:
         if link_id not in self.dead:
@@ -177,8 +190,8 @@ class _Planner:
         writable: set[str],
         stamps: Mapping[str, datetime | None],
     ) -> _Resolution:
-        seen = self.rec.seen
-        recs = {ep: seen.get((link_id, ep, aspect)) for ep in fps}
+        get_seen = self.rec.get_seen
+        recs = {ep: get_seen(link_id, ep, aspect) for ep in fps}
         gen = max((r.gen for r in recs.values() if r is not None), default=0)
         changed = [ep for ep, fp in fps.items() if (r := recs[ep]) is None or r.fp != fp]
         sources = [ep for ep in changed if ep in valid and direction.is_source(ep)]
@@ -243,7 +256,7 @@ class _Planner:
         unlinked: list[tuple[str, Item]] = []
         for ep in self.eps:
             for item in self.snaps[ep].items:
-                link_id = self.rec.by_native.get(("item", ep, item.id))
+                link_id = self.rec.link_of("item", ep, item.id)
                 if link_id is None and item.link:
                     stored = self.rec.links.get(item.link)
                     if (
@@ -257,7 +270,7 @@ class _Planner:
                     unlinked.append((ep, item))
                     continue
                 present.setdefault(link_id, {})[ep] = item
-                self.item_link[(ep, item.id)] = link_id
+                self.item_link[ep][item.id] = link_id
         self.adopt_items(present, unlinked)
         self.item_present = present
         items_dir = self.pol.items
@@ -299,7 +312,7 @@ class _Planner:
                     index.setdefault(key, []).append(link_id)
             self.bind(link_id, "item", ep, item.id)
             present.setdefault(link_id, {})[ep] = item
-            self.item_link[(ep, item.id)] = link_id
+            self.item_link[ep][item.id] = link_id
 
     def plan_status(
         self, link_id: str, objs: dict[str, Item]
@@ -463,11 +476,11 @@ class _Planner:
         direction = self.pol.order
         projected: dict[str, list[str]] = {}
         for ep in self.eps:
-            seq = [self.item_link[(ep, it.id)] for it in self.snaps[ep].items]
+            seq = [self.item_link[ep][it.id] for it in self.snaps[ep].items]
             seq = [lid for lid in seq if lid not in self.dead]
             seq.extend(lid for lid in self.item_present if (lid, ep) in self.creating)
             projected[ep] = seq
-        recs = {ep: self.rec.seen.get((ORDER_LINK, ep, "order")) for ep in self.eps}
+        recs = {ep: self.rec.get_seen(ORDER_LINK, ep, "order") for ep in self.eps}
         gen = max((r.gen for r in recs.values() if r is not None), default=0)
         changed = []
         for ep in self.eps:
@@ -517,19 +530,29 @@ class _Planner:
     def plan_notes(self) -> None:
         direction = self.pol.notes
         present: dict[str, dict[str, Note]] = {}
-        fps: dict[tuple[str, str], str] = {}  # (endpoint, native) -> fingerprint
-        note_link: dict[tuple[str, str], str] = {}
+        fps: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}  # endpoint -> note -> fp
+        note_link: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}
         unlinked: list[tuple[int, int, int, str, Note]] = []
+        fp_cache: dict[tuple[str, int | None], str] = {}
+        clean: dict[str, int] = {}  # link -> generation while unchanged on every side, else -1
         for ep_index, ep in enumerate(self.eps):
             notes = self.snaps[ep].notes
-            by_id = {n.id: n for n in notes}
-            depth = _depths(notes, by_id)
+            natives = self.rec.natives("note", ep)
+            ep_seen = self.rec.seen_for("content", ep)
+            items_here = self.item_link[ep]
+            ep_fps = fps[ep]
+            ep_links = note_link[ep]
+            depth = _depths(notes, {n.id: n for n in notes})
             for pos, note in enumerate(notes):
                 d = depth.get(note.id)
-                if d is None or (ep, note.item) not in self.item_link:
+                if d is None or note.item not in items_here:
                     continue  # an orphan: its item or parent is not in this review
-                fps[(ep, note.id)] = note_fingerprint(note.text, note.frame)
-                link_id = self.rec.by_native.get(("note", ep, note.id))
+                content = (note.text, note.frame)
+                fp = fp_cache.get(content)
+                if fp is None:
+                    fp = fp_cache[content] = note_fingerprint(note.text, note.frame)
+                ep_fps[note.id] = fp
+                link_id = natives.get(note.id)
                 if link_id is None and note.link:
                     stored = self.rec.links.get(note.link)
                     if (
@@ -541,16 +564,47 @@ class _Planner:
                         self.bind(
                             link_id, "note", ep, note.id, item=stored.item, parent=stored.parent
                         )
-                if link_id is None or ep in present.get(link_id, {}):
+                slot = present.get(link_id) if link_id is not None else None
+                if link_id is None or (slot is not None and ep in slot):
                     unlinked.append((d, ep_index, pos, ep, note))
                     continue
-                present.setdefault(link_id, {})[ep] = note
-                note_link[(ep, note.id)] = link_id
-        self.adopt_notes(present, unlinked, fps, note_link)
-        for link_id in sorted(present, key=self.note_depth):
+                if slot is None:
+                    present[link_id] = {ep: note}
+                else:
+                    slot[ep] = note
+                ep_links[note.id] = link_id
+                r = ep_seen.get(link_id)
+                if r is not None and r.fp == fp:
+                    if clean.setdefault(link_id, r.gen) != r.gen:
+                        clean[link_id] = -1
+                else:
+                    clean[link_id] = -1
+        if unlinked:
+            self.adopt_notes(present, unlinked, fps, note_link)
+        content_seen = {ep: self.rec.seen_for("content", ep) for ep in self.eps}
+        n_eps = len(self.eps)
+        if self.dead or direction.off:
+            candidates: Iterable[str] = present
+        else:
+            # the common case, skipped here: present everywhere and unchanged since last run
+            candidates = [
+                lid for lid, objs in present.items() if len(objs) != n_eps or clean.get(lid, -1) < 0
+            ]
+        for link_id in sorted(candidates, key=self.note_depth):
             objs = present[link_id]
             link = self.link(link_id)
-            if link_id in self.dead or link.item in self.dead or (link.parent in self.dead):
+            dead = link_id in self.dead or link.item in self.dead or link.parent in self.dead
+            if not dead and len(objs) == n_eps and not direction.off:
+                # the common case: present everywhere, unchanged everywhere since the last run
+                gen = -1
+                for ep, note in objs.items():
+                    r = content_seen[ep].get(link_id)
+                    if r is None or r.fp != fps[ep][note.id] or (gen != -1 and r.gen != gen):
+                        break
+                    gen = r.gen
+                else:
+                    continue
+            if dead:
                 self.tombstone(link_id)
                 for ep in [
                     ep for ep in self.eps if ep not in objs and self.has_member(link_id, ep)
@@ -573,6 +627,8 @@ class _Planner:
     def note_depth(self, link_id: str) -> int:
         depth = 0
         link = self.link(link_id)
+        if link.parent is None:
+            return 0
         while link.parent is not None and depth < 64:
             depth += 1
             link = self.link(link.parent)
@@ -582,25 +638,25 @@ class _Planner:
         self,
         present: dict[str, dict[str, Note]],
         unlinked: list[tuple[int, int, int, str, Note]],
-        fps: dict[tuple[str, str], str],
-        note_link: dict[tuple[str, str], str],
+        fps: dict[str, dict[str, str]],
+        note_link: dict[str, dict[str, str]],
     ) -> None:
         """Link notes that already exist on several sides (after a crash, say) by content."""
         index: dict[tuple[str, str | None, str], list[str]] = {}
         for link_id, objs in present.items():
             link = self.link(link_id)
             for ep, note in objs.items():
-                key = (link.item or "", link.parent, fps[(ep, note.id)])
+                key = (link.item or "", link.parent, fps[ep][note.id])
                 bucket = index.setdefault(key, [])
                 if link_id not in bucket:
                     bucket.append(link_id)
         unlinked.sort(key=lambda row: row[:3])
         for _, _, _, ep, note in unlinked:
-            item_link = self.item_link[(ep, note.item)]
-            parent = note_link.get((ep, note.parent)) if note.parent else None
+            item_link = self.item_link[ep][note.item]
+            parent = note_link[ep].get(note.parent) if note.parent else None
             if note.parent and parent is None:
                 continue
-            key = (item_link, parent, fps[(ep, note.id)])
+            key = (item_link, parent, fps[ep][note.id])
             link_id = None
             for cand in index.get(key, ()):
                 if cand not in self.dead and not self.has_member(cand, ep):
@@ -612,25 +668,25 @@ class _Planner:
                 index.setdefault(key, []).append(link_id)
             self.bind(link_id, "note", ep, note.id, item=item_link, parent=parent)
             present.setdefault(link_id, {})[ep] = note
-            note_link[(ep, note.id)] = link_id
+            note_link[ep][note.id] = link_id
 
     def plan_content(
         self,
         link_id: str,
         objs: dict[str, Note],
-        fps: dict[tuple[str, str], str],
+        fps: dict[str, dict[str, str]],
         present: dict[str, dict[str, Note]],
     ) -> _Resolution:
         direction = self.pol.notes
         if direction.off:
             return _Resolution(None, [], 0)
-        note_fps = {ep: fps[(ep, n.id)] for ep, n in objs.items()}
+        note_fps = {ep: fps[ep][n.id] for ep, n in objs.items()}
         valid = set(objs)
-        writable = {ep for ep in objs if self.writable(ep) and self.pol.caps(ep).can_edit_notes}
+        writable = {ep for ep in objs if ep in self.editable_eps}
         stamps = {ep: n.modified or n.created for ep, n in objs.items()}
         if self.pol.conflicts == KEEP_BOTH:
             self.fork_conflicts(link_id, objs, note_fps, present)
-            note_fps = {ep: fps[(ep, n.id)] for ep, n in objs.items()}
+            note_fps = {ep: fps[ep][n.id] for ep, n in objs.items()}
             valid = set(objs)
         res = self.resolve(link_id, "content", note_fps, valid, direction, writable, stamps)
         if res.source is not None:
@@ -659,11 +715,11 @@ class _Planner:
         present: dict[str, dict[str, Note]],
     ) -> None:
         """keep-both: each losing edit leaves the link and becomes a note of its own."""
-        seen = self.rec.seen
+        get_seen = self.rec.get_seen
         changed = [
             ep
             for ep, fp in note_fps.items()
-            if (r := seen.get((link_id, ep, "content"))) is not None and r.fp != fp
+            if (r := get_seen(link_id, ep, "content")) is not None and r.fp != fp
         ]
         if len({note_fps[ep] for ep in changed}) < 2:
             return
@@ -726,6 +782,9 @@ def _depths(notes: Iterable[Note], by_id: Mapping[str, Note]) -> dict[str, int]:
     """Reply depth of each note; notes whose parent chain leaves the snapshot are left out."""
     depth: dict[str, int] = {}
     for note in notes:
+        if note.parent is None:
+            depth[note.id] = 0
+            continue
         chain = []
         cur: Note | None = note
         while cur is not None and cur.id not in depth and len(chain) < 64:

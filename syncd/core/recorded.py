@@ -5,8 +5,9 @@ The engine loads it once per run; the planner never touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["item", "note"]
 ORDER_LINK = "__order__"
@@ -36,18 +37,50 @@ class Seen:
     gen: int
 
 
+_EMPTY: dict[str, Any] = {}
+
+
 @dataclass(slots=True)
 class Recorded:
+    """Links and fingerprints, indexed by plain string keys.
+
+    Nested dictionaries keyed by strings (whose hashes Python caches) rather than tuple keys: at
+    100k notes the planner does millions of lookups, and hashing tuples dominated its time.
+    """
+
     links: dict[str, LinkRecord] = field(default_factory=dict)
-    seen: dict[tuple[str, str, str], Seen] = field(default_factory=dict)
-    """(link, endpoint, aspect) -> Seen. Aspects: status, media, content, order."""
-    by_native: dict[tuple[str, str, str], str] = field(default_factory=dict)
-    """(kind, endpoint, native id) -> link id; derived from ``links``."""
+    seen: dict[str, dict[str, dict[str, Seen]]] = field(default_factory=dict)
+    """aspect -> endpoint -> link -> Seen. Aspects: status, media, content, order."""
+    by_native: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    """kind -> endpoint -> native id -> link id; derived from ``links``."""
+
+    def get_seen(self, link: str, endpoint: str, aspect: str) -> Seen | None:
+        return self.seen.get(aspect, _EMPTY).get(endpoint, _EMPTY).get(link)
+
+    def seen_for(self, aspect: str, endpoint: str) -> dict[str, Seen]:
+        return self.seen.get(aspect, _EMPTY).get(endpoint, _EMPTY)
+
+    def link_of(self, kind: str, endpoint: str, native: str) -> str | None:
+        return self.by_native.get(kind, _EMPTY).get(endpoint, _EMPTY).get(native)
+
+    def natives(self, kind: str, endpoint: str) -> dict[str, str]:
+        return self.by_native.get(kind, _EMPTY).get(endpoint, _EMPTY)
 
     @classmethod
-    def build(cls, links: list[LinkRecord], seen: dict[tuple[str, str, str], Seen]) -> Recorded:
-        rec = cls(links={link.id: link for link in links}, seen=seen)
+    def build(
+        cls,
+        links: Iterable[LinkRecord],
+        seen: Iterable[tuple[str, str, str, Seen]] | Mapping[tuple[str, str, str], Seen] = (),
+    ) -> Recorded:
+        """From links and (link, endpoint, aspect) -> Seen facts."""
+        rec = cls()
         for link in links:
+            rec.links[link.id] = link
             for endpoint, native in link.members.items():
-                rec.by_native[(link.kind, endpoint, native)] = link.id
+                rec.by_native.setdefault(link.kind, {}).setdefault(endpoint, {})[native] = link.id
+        rows = (
+            ((k[0], k[1], k[2], v) for k, v in seen.items()) if isinstance(seen, Mapping) else seen
+        )
+        for link_id, endpoint, aspect, value in rows:
+            rec.seen.setdefault(aspect, {}).setdefault(endpoint, {})[link_id] = value
         return rec

@@ -159,8 +159,8 @@ class StateStore:
                 link = links.get(link_id)
                 if link is not None:
                     link.members[endpoint] = native
-            seen_map = {
-                (link_id, endpoint, aspect): Seen(fp, gen)
+            seen_rows = [
+                (link_id, endpoint, aspect, Seen(fp, gen))
                 for link_id, endpoint, aspect, fp, gen in conn.execute(
                     select(
                         t.seen.c.link_id,
@@ -170,8 +170,8 @@ class StateStore:
                         t.seen.c.gen,
                     ).where(t.seen.c.mapping == mapping)
                 )
-            }
-        return Recorded.build(list(links.values()), seen_map)
+            ]
+        return Recorded.build(links.values(), seen_rows)
 
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
