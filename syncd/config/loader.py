@@ -323,7 +323,9 @@ def _mapping(
     for aspect in ASPECTS:
         if aspect not in raw_sync:
             continue
-        value = str(raw_sync[aspect])
+        value = raw_sync[aspect]
+        # YAML 1.1 reads a bare off/on/no/yes as a boolean; take it as the user meant it
+        value = {False: OFF, True: BOTH}[value] if isinstance(value, bool) else str(value)
         if value not in (BOTH, OFF, *names):
             raise fail(
                 ("sync", aspect),

@@ -11,7 +11,7 @@ from typing import Any
 
 DURATION = {"type": "string", "pattern": r"^\d+(\.\d+)?\s*(s|m|h|d)$", "examples": ["30s", "2m"]}
 DIRECTION = {
-    "type": "string",
+    "type": ["string", "boolean"],
     "description": "`both` (every way), an endpoint's system name (one-way from it) or `off`.",
     "examples": ["both", "kitsu", "off"],
 }

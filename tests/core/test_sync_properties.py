@@ -113,8 +113,10 @@ class ReviewSync(RuleBasedStateMachine):
                 review.fault = None
 
     # -- what users do -------------------------------------------------------------------------
-    @initialize(ep=st.sampled_from(EPS), names=st.lists(st.sampled_from(ITEM_NAMES), min_size=1,
-                                                         max_size=3, unique=True))
+    @initialize(
+        ep=st.sampled_from(EPS),
+        names=st.lists(st.sampled_from(ITEM_NAMES), min_size=1, max_size=3, unique=True),
+    )
     def seed(self, ep: str, names: list[str]) -> None:
         for name in names:
             self.reviews[ep].add_item(name, status="wip" if ep == "a" else None)
@@ -197,8 +199,9 @@ class ReviewSync(RuleBasedStateMachine):
             return
         review = self.reviews[ep]
         ref = review._store_blob(blob)
-        review.items = [i if i.id != item else type(i)(**{**_fields(i), "media": ref})
-                        for i in review.items]
+        review.items = [
+            i if i.id != item else type(i)(**{**_fields(i), "media": ref}) for i in review.items
+        ]
         self.synced_clean = False
 
     @rule(ep=st.sampled_from(EPS), seed=st.randoms(use_true_random=False))
@@ -208,9 +211,12 @@ class ReviewSync(RuleBasedStateMachine):
         self.synced_clean = False
 
     # -- runs ----------------------------------------------------------------------------------
-    @rule(verdicts=st.lists(st.sampled_from([None, None, None, "fail", "crash"]), min_size=1,
-                            max_size=12),
-          phase=st.sampled_from(["before", "after"]))
+    @rule(
+        verdicts=st.lists(
+            st.sampled_from([None, None, None, "fail", "crash"]), min_size=1, max_size=12
+        ),
+        phase=st.sampled_from(["before", "after"]),
+    )
     def sync_with_faults(self, verdicts: list[str | None], phase: str) -> None:
         queue = list(verdicts)
 
@@ -248,8 +254,7 @@ class ReviewSync(RuleBasedStateMachine):
         expected = {t for t in self.created_tokens if not self.dead(t)}
         for ep in EPS:
             counts = Counter(
-                m.group(1) for n in self.reviews[ep].notes.values()
-                if (m := TOKEN.match(n.text))
+                m.group(1) for n in self.reviews[ep].notes.values() if (m := TOKEN.match(n.text))
             )
             dupes = {t: c for t, c in counts.items() if c > 1}
             assert not dupes, f"duplicated on {ep}: {dupes}"
