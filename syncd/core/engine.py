@@ -250,8 +250,8 @@ class Engine:
             SetMedia: self._set_media,
             CreateNote: self._create_note,
             UpdateNote: self._update_note,
-            DeleteNote: self._delete_note,
-            DeleteItem: self._delete_item,
+            DeleteNote: self._delete,
+            DeleteItem: self._delete,
             SetOrder: self._set_order,
         }
         for action in plan.actions:
@@ -410,22 +410,19 @@ class Engine:
             Record(action.link, ep, "content", note_fingerprint(note.text, note.frame), action.gen)
         ]
 
-    def _delete_note(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: DeleteNote, natives: _Natives
+    def _delete(
+        self,
+        rt: MappingRuntime,
+        endpoint: Endpoint,
+        action: DeleteNote | DeleteItem,
+        natives: _Natives,
     ) -> list[StateChange]:
+        """Already gone counts as deleted: a tombstone only has to make sure of it."""
         native = natives.get(action.link, action.endpoint)
         if native is not None:
+            remove = endpoint.delete_note if isinstance(action, DeleteNote) else endpoint.delete_item
             with contextlib.suppress(NotFound):
-                endpoint.delete_note(native)
-        return [Unbind(action.link, action.endpoint)]
-
-    def _delete_item(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: DeleteItem, natives: _Natives
-    ) -> list[StateChange]:
-        native = natives.get(action.link, action.endpoint)
-        if native is not None:
-            with contextlib.suppress(NotFound):
-                endpoint.delete_item(native)
+                remove(native)
         return [Unbind(action.link, action.endpoint)]
 
     def _set_order(
