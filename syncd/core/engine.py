@@ -420,7 +420,9 @@ class Engine:
         """Already gone counts as deleted: a tombstone only has to make sure of it."""
         native = natives.get(action.link, action.endpoint)
         if native is not None:
-            remove = endpoint.delete_note if isinstance(action, DeleteNote) else endpoint.delete_item
+            remove = (
+                endpoint.delete_note if isinstance(action, DeleteNote) else endpoint.delete_item
+            )
             with contextlib.suppress(NotFound):
                 remove(native)
         return [Unbind(action.link, action.endpoint)]
