@@ -177,18 +177,26 @@ class Engine:
 
     # -- a whole run -----------------------------------------------------------------------------
     def run(
-        self, rt: MappingRuntime, *, allow_empty: bool = False, force_deletes: bool = False
+        self,
+        rt: MappingRuntime,
+        *,
+        allow_empty: bool = False,
+        force_deletes: bool = False,
+        should_stop: Callable[[], bool] | None = None,
     ) -> RunResult:
+        """One run. ``should_stop`` is asked between writes: a service being stopped ends the run
+        at the next write boundary (outcome ``stopped``) and leaves cursors where they were, so
+        the next run picks up the rest."""
         started = time.monotonic()
         self.monitor.started(rt.name)
+        interrupted = self.store.pending_journal(rt.name)
+        self.store.close_pending(rt.name)
         run_id = self.store.begin_run(rt.name)
         bound = log.bind(mapping=rt.name, run_id=run_id)
         result = RunResult(rt.name, run_id, Plan())
         try:
-            interrupted = self.store.pending_journal(rt.name)
             if interrupted:
                 bound.warning("previous run was interrupted; recovering", writes=len(interrupted))
-                self.store.close_pending(rt.name)
             plan, raw, cycles, recorded = self.plan(
                 rt, allow_empty=allow_empty, force_deletes=force_deletes
             )
@@ -206,11 +214,13 @@ class Engine:
             self.store.commit(rt.name, plan.changes)
             natives = _Natives(recorded)
             natives.apply(plan.changes)
-            self.apply(rt, run_id, plan, natives, result, bound)
-            for name, snap in raw.items():
-                self.store.save_snapshot(rt.name, name, snap, cycles[name])
-            self.store.purge_dead_links(rt.name)
-            result.outcome = "partial" if result.failures else "ok"
+            if self.apply(rt, run_id, plan, natives, result, bound, should_stop):
+                result.outcome = "stopped"
+            else:
+                for name, snap in raw.items():
+                    self.store.save_snapshot(rt.name, name, snap, cycles[name])
+                self.store.purge_dead_links(rt.name)
+                result.outcome = "partial" if result.failures else "ok"
         except SafetyStop as exc:
             result.outcome = "refused"
             result.failures.append(Problem(None, None, str(exc), "error"))
@@ -243,7 +253,9 @@ class Engine:
         natives: _Natives,
         result: RunResult,
         bound: Any,
-    ) -> None:
+        should_stop: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Apply the plan's writes in order; True when ``should_stop`` cut it short."""
         handlers: dict[type, Callable[..., list[StateChange]]] = {
             CreateItem: self._create_item,
             SetStatus: self._set_status,
@@ -255,6 +267,9 @@ class Engine:
             SetOrder: self._set_order,
         }
         for action in plan.actions:
+            if should_stop is not None and should_stop():
+                bound.info("stopping between writes", remaining=len(plan.actions))
+                return True
             kind = _kind(action)
             ep = action.endpoint
             endpoint = rt.endpoints[ep]
@@ -279,6 +294,7 @@ class Engine:
             natives.apply(changes)
             result.counts[kind] += 1
             self.monitor.action(rt.name, kind, ep, True)
+        return False
 
     def _failed(
         self,

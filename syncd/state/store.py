@@ -354,7 +354,13 @@ class StateStore:
         return [dict(r) for r in rows]
 
     def close_pending(self, mapping: str) -> None:
+        """Mark the writes and runs of a killed process as interrupted."""
         with self.transaction() as conn:
+            conn.execute(
+                update(t.runs)
+                .where(t.runs.c.mapping == mapping, t.runs.c.outcome == "running")
+                .values(outcome="interrupted", finished_at=now())
+            )
             conn.execute(
                 update(t.journal)
                 .where(t.journal.c.mapping == mapping, t.journal.c.state == "pending")

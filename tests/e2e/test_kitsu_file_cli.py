@@ -1,0 +1,156 @@
+"""``syncd run --once`` between a real Kitsu (Zou) and a review file, both ways.
+
+Comments, replies, statuses, previews and order; a change on either side arrives on the next
+run; reruns with no change write nothing; a run killed mid-way and rerun leaves no duplicate and
+nothing missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.e2e.helpers import all_notes, kill_mid_run, read_review, run_once, writes
+from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
+
+pytestmark = pytest.mark.zou
+
+
+def write_config(folder: Path, zou: Any, review: ReviewFixture) -> None:
+    config = {
+        "state": "sqlite:///state.db",
+        "systems": {
+            "kitsu": {
+                "type": "kitsu",
+                "url": zou.url,
+                "email": zou.admin_email,
+                "password": "${KITSU_PASSWORD}",
+            },
+            "local": {"type": "file", "path": "./reviews"},
+        },
+        "mappings": [
+            {
+                "name": "dailies",
+                "endpoints": {
+                    "kitsu": {
+                        "project": review.project_name,
+                        "playlist": review.playlist_name,
+                        "task_type": review.task_type_name,
+                    },
+                    "local": {"review": "dailies"},
+                },
+                "sync": {"notes": "both", "statuses": "both", "media": "kitsu", "order": "kitsu"},
+                "conflicts": "kitsu",
+                "statuses": [
+                    {"kitsu": "wfa", "local": "for_review"},
+                    {"kitsu": "retake", "local": "changes"},
+                    {"kitsu": "done", "local": "approved"},
+                ],
+            }
+        ],
+    }
+    (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def kitsu_texts(rest: ZouRest, task_id: str) -> list[str]:
+    texts = []
+    for comment in rest.get(f"/data/tasks/{task_id}/comments"):
+        if comment.get("text"):
+            texts.append(comment["text"])
+        texts.extend(reply["text"] for reply in comment.get("replies") or [])
+    return texts
+
+
+def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path) -> None:
+    review = build_review(gazu_client, shots=3, comments_per_shot=1, with_png_preview=True)
+    rest = ZouRest(gazu_client)
+    env = {"KITSU_PASSWORD": zou.admin_password}
+    write_config(tmp_path, zou, review)
+    local_path = tmp_path / "reviews" / "dailies.yaml"
+
+    # first run: Kitsu's playlist becomes the review file, in order, with notes and previews
+    run_once(tmp_path, env)
+    local = read_review(local_path)
+    assert [i["name"] for i in local["items"]] == review.shot_names
+    assert {i["status"] for i in local["items"]} == {"for_review"}
+    for item in local["items"]:
+        media = tmp_path / "reviews" / item["media"]["file"]
+        assert media.is_file()
+        assert hashlib.sha256(media.read_bytes()).hexdigest() == item["media"]["sha256"]
+    kitsu_comment_texts = {t for task in review.task_ids for t in kitsu_texts(rest, task)}
+    local_texts = {n["text"] for n in all_notes(local)}
+    assert kitsu_comment_texts <= local_texts | {""}
+
+    # file side: a reply, a new note on a frame, a status change
+    first = local["items"][0]
+    first["notes"][0].setdefault("replies", []).append(
+        {"text": "Agreed, fixing it.", "author": "Sam <sam@client.example>"}
+    )
+    local["items"][1].setdefault("notes", []).append(
+        {"text": "Timing feels late here.", "frame": 5, "author": "Sam <sam@client.example>"}
+    )
+    local["items"][2]["status"] = "approved"
+    local_path.write_text(yaml.safe_dump(local, sort_keys=False))
+    run_once(tmp_path, env)
+    task_of = review.task_by_shot
+    texts_1 = kitsu_texts(rest, task_of[review.shot_ids[1]])
+    assert any("Timing feels late here." in t and "frame 5" in t for t in texts_1)
+    texts_0 = kitsu_texts(rest, task_of[review.shot_ids[0]])
+    assert any("Agreed, fixing it." in t for t in texts_0)
+    task_2 = rest.get(f"/data/tasks/{task_of[review.shot_ids[2]]}")
+    assert task_2["task_status_id"] == review.status_id("done")
+
+    # Kitsu side: a new comment and a reordered playlist
+    rest.post(
+        f"/actions/tasks/{task_of[review.shot_ids[0]]}/comment",
+        {"task_status_id": review.status_id("wfa"), "comment": "Also check the hair."},
+    )
+    playlist = rest.get(f"/data/playlists/{review.playlist_id}")
+    rest.put(
+        f"/data/playlists/{review.playlist_id}",
+        {
+            "shots": [
+                {"entity_id": s["entity_id"], "preview_file_id": s.get("preview_file_id")}
+                for s in reversed(playlist["shots"])
+            ]
+        },
+    )
+    run_once(tmp_path, env)
+    local = read_review(local_path)
+    assert [i["name"] for i in local["items"]] == list(reversed(review.shot_names))
+    assert "Also check the hair." in {n["text"] for n in all_notes(local)}
+
+    # quiet: three reruns write nothing on either side
+    for _ in range(3):
+        assert writes(run_once(tmp_path, env)) == {}
+
+    # killed mid-run, then rerun: nothing duplicated, nothing missing
+    local = read_review(local_path)
+    expected = [f"note {n} from the file" for n in range(8)]
+    for n, text in enumerate(expected):
+        local["items"][n % 3].setdefault("notes", []).append({"text": text})
+    local_path.write_text(yaml.safe_dump(local, sort_keys=False))
+    kill_mid_run(
+        tmp_path, tmp_path / "state.db", after_writes=_journal_writes(tmp_path) + 3, env=env
+    )
+    run_once(tmp_path, env)
+    in_kitsu = Counter(t for task in review.task_ids for t in kitsu_texts(rest, task))
+    for text in expected:
+        assert in_kitsu[text] == 1, f"{text!r} is in Kitsu {in_kitsu[text]} times"
+    local_counts = Counter(n["text"] for n in all_notes(read_review(local_path)))
+    assert all(count == 1 for text, count in local_counts.items() if text.startswith("note ")), (
+        local_counts
+    )
+    assert writes(run_once(tmp_path, env)) == {}
+
+
+def _journal_writes(folder: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(folder / "state.db") as conn:
+        return int(conn.execute("SELECT count(*) FROM journal WHERE state='done'").fetchone()[0])
