@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -122,10 +122,13 @@ def run_mapping(
     monitor: RunMonitor | None = None,
     allow_empty: bool = False,
     force_deletes: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
     """One pass of one mapping: what ``run --once`` and each scheduled job do."""
     with mapping_runtime(config, mapping) as rt:
-        return Engine(store, monitor).run(rt, allow_empty=allow_empty, force_deletes=force_deletes)
+        return Engine(store, monitor).run(
+            rt, allow_empty=allow_empty, force_deletes=force_deletes, should_stop=should_stop
+        )
 
 
 def require_mappings(config: Config) -> None:

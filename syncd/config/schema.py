@@ -275,7 +275,19 @@ SERVICE = {
             "default": 30,
             "description": "Multi-instance: a mapping's lease on a shared database.",
         },
-        "stop_timeout": {"type": "number", "minimum": 1, "default": 30},
+        "stop_timeout": {
+            "type": "number",
+            "minimum": 1,
+            "default": 30,
+            "description": "Seconds a stopping service waits for runs in flight.",
+        },
+        "workers": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 64,
+            "default": 4,
+            "description": "Mappings that may run at the same time.",
+        },
     },
 }
 

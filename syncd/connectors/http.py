@@ -22,6 +22,22 @@ from syncd.errors import FatalError, NotFound, RetriableError, SkippableError
 
 RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
+RequestListener = Callable[[str, str], None]
+_LISTENERS: list[RequestListener] = []
+
+
+def add_request_listener(listener: RequestListener) -> None:
+    """Process-wide: ``listener(system, "request" | "retry")`` for every HTTP attempt.
+
+    The service counts API traffic through this without each connector having to pass hooks.
+    """
+    _LISTENERS.append(listener)
+
+
+def remove_request_listener(listener: RequestListener) -> None:
+    if listener in _LISTENERS:
+        _LISTENERS.remove(listener)
+
 
 def safe_url(url: str) -> str:
     """The URL without query string or user info, fit for logs and errors."""
@@ -104,6 +120,8 @@ class HttpClient:
                 self.requests += 1
             if self._on_request:
                 self._on_request(self.system)
+            for listener in _LISTENERS:
+                listener(self.system, "request")
             try:
                 if files is not None:
                     for handle in _handles(files):
@@ -143,6 +161,8 @@ class HttpClient:
                 self.retries += 1
             if self._on_retry:
                 self._on_retry(self.system)
+            for listener in _LISTENERS:
+                listener(self.system, "retry")
             delay = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
             self.sleep(min(self.max_wait, delay) * (1 + random.random() * 0.1))
         assert last is not None
