@@ -1,0 +1,424 @@
+"""ShotGrid: a Playlist's Versions, their statuses, movies and Notes, as one canonical review.
+
+Items are the Versions connected to the Playlist, in ``PlaylistVersionConnection`` sort order;
+notes are Notes linked to those Versions and the Replies under them. Snapshots are incremental:
+the event log (see ``shotgrid_events``) names the Versions, Notes, Replies and connections that
+changed, and only those are read again, so a cycle where nothing happened costs one request.
+The lookup tables an incremental snapshot needs travel in ``Snapshot.extra``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import shotgun_api3
+
+from syncd.connectors import notetext
+from syncd.connectors.base import Capabilities, Endpoint
+from syncd.connectors.shotgrid_client import Fields, RetryPolicy, ShotGridCalls
+from syncd.connectors.shotgrid_events import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid_review import Review
+from syncd.connectors.shotgrid_rows import (
+    NOTE,
+    NOTE_FIELDS,
+    REPLY,
+    REPLY_FIELDS,
+    Queries,
+    item_from_row,
+    link,
+    note_from_row,
+    note_item,
+    split_note_id,
+    subject_for,
+    version_fields,
+)
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Person, Snapshot
+from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
+
+
+class ShotGridEndpoint(Endpoint):
+    capabilities = Capabilities(
+        has_cursor=True, can_create_items=True, can_delete=True, can_edit_notes=True
+    )
+
+    def __init__(
+        self,
+        name: str,
+        system: dict[str, Any],
+        selector: dict[str, Any],
+        *,
+        client: Any = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """``client`` is a ready ``shotgun_api3.Shotgun``-like object (Mockgun in tests)."""
+        super().__init__(name)
+        where = f"systems.{name}"
+        self.fields = Fields.from_options(system.get("fields"), where)
+        retry = system.get("retry") or {}
+        policy = RetryPolicy(
+            attempts=int(retry.get("attempts", 5)), backoff=float(retry.get("backoff", 0.5))
+        )
+        self.backlog_seconds = float(system.get("backlog_seconds", 300))
+        self.project_id = _project_id(selector, name)
+        self.playlist_key: str | int = _playlist_key(selector, name)
+        self.create_playlist = bool(selector.get("create", False))
+        secrets = (str(system.get("api_key") or ""), str(system.get("password") or ""))
+        connect = (lambda: client) if client is not None else _connector(system, where, policy)
+        self.calls = ShotGridCalls(
+            name, where, connect, retry=policy, fields=self.fields, secrets=secrets, sleep=sleep
+        )
+        self.queries = Queries(self.calls)
+        self.clock = clock
+        self._playlist_id: int | None = None
+        self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        """Version id -> (code, task link), from the latest reads; used to write notes."""
+        self._users: dict[str, dict[str, Any] | None] = {}
+        self._known: Review | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+    def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        cursor = (
+            None
+            if previous is None
+            else EventCursor.load(previous.cursor, previous.extra.get("backlog"))
+        )
+        if previous is None or cursor is None or "playlist" not in previous.extra:
+            return self._full_snapshot()
+        self._playlist_id = int(previous.extra["playlist"])
+        review = Review.from_snapshot(previous)
+        events = self.calls.sg("find", "EventLogEntry", cursor.filters(), EVENT_FIELDS)
+        cursor.advance([e["id"] for e in events], self.clock(), self.backlog_seconds, self.name)
+        touched = touched_by(events, self._scope(review))
+        if touched:
+            review.refresh(self.queries, self._playlist_id, touched, self._remember)
+        self._known = review
+        return review.snapshot(cursor, self._playlist_id)
+
+    def _full_snapshot(self) -> Snapshot:
+        cursor = EventCursor(self.queries.last_event_id())
+        playlist_id = self.playlist_id()
+        review = Review()
+        review.load(self.queries, playlist_id, self._remember)
+        self._known = review
+        return review.snapshot(cursor, playlist_id)
+
+    def _scope(self, review: Review) -> Scope:
+        assert self._playlist_id is not None
+        return Scope(
+            project_id=self.project_id,
+            playlist_id=self._playlist_id,
+            versions=frozenset(int(i) for i in review.items),
+            connections=frozenset(review.connections.values()),
+            replies=frozenset(
+                split_note_id(n)[1] for n in review.notes if n.startswith(REPLY + ":")
+            ),
+            version_fields=frozenset(version_fields(self.fields)),
+        )
+
+    def _remember(self, row: dict[str, Any]) -> None:
+        self._versions[str(row["id"])] = (row.get("code") or "", row.get(self.fields.task))
+
+    def playlist_id(self) -> int:
+        """Resolve the selector's playlist once (creating it when the selector says so)."""
+        if self._playlist_id is not None:
+            return self._playlist_id
+        project = link("Project", self.project_id)
+        if isinstance(self.playlist_key, int):
+            found = self.queries.find(
+                "Playlist", [["id", "is", self.playlist_key], ["project", "is", project]], ["code"]
+            )
+            if not found:
+                raise ConfigError(
+                    f"{self.name}: no Playlist with id {self.playlist_key} in project "
+                    f"{self.project_id}"
+                )
+        else:
+            found = self.queries.find(
+                "Playlist",
+                [["project", "is", project], ["code", "is", self.playlist_key]],
+                ["code"],
+            )
+            if not found and self.create_playlist:
+                found = [
+                    self.calls.sg(
+                        "create", "Playlist", {"code": self.playlist_key, "project": project}
+                    )
+                ]
+            if not found:
+                raise self._unknown_playlist(project)
+        self._playlist_id = int(min(row["id"] for row in found))
+        return self._playlist_id
+
+    def _unknown_playlist(self, project: dict[str, Any]) -> ConfigError:
+        codes = [
+            r.get("code") or ""
+            for r in self.queries.find("Playlist", [["project", "is", project]], ["code"])
+        ]
+        close = difflib.get_close_matches(str(self.playlist_key), codes, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        return ConfigError(
+            f"{self.name}: no Playlist {self.playlist_key!r} in ShotGrid project "
+            f"{self.project_id}{hint} (or set create: true to create it)"
+        )
+
+    def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
+        if item.media is None:
+            raise NotFound(f"{self.name}: Version {item.id} has no uploaded movie")
+        filename = Path(item.media.filename or f"attachment-{item.media.token}").name
+        path = dest_dir / filename
+        attachment = {"type": "Attachment", "id": int(item.media.token)}
+        self.calls.sg("download_attachment", attachment, file_path=str(path))
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        return LocalMedia(path, digest.hexdigest(), filename, path.stat().st_size)
+
+    def request_count(self) -> int:
+        return self.calls.requests
+
+    # -- writing: items ------------------------------------------------------------------------
+    def create_item(self, item: NewItem) -> Item:
+        data: dict[str, Any] = {"code": item.name, "project": link("Project", self.project_id)}
+        if item.status is not None:
+            data[self.fields.status] = item.status
+        version = self.calls.sg("create", "Version", data)
+        try:
+            if item.media is not None:
+                self._upload(version["id"], item.media)
+            self._connect_version(version["id"])
+        except Exception:
+            # No half-created Version: one without its movie or outside the playlist is litter.
+            with contextlib.suppress(SyncdError):
+                self.calls.sg("delete", "Version", version["id"])
+            raise
+        return self._item(version["id"])
+
+    def _connect_version(self, version_id: int) -> None:
+        order = self.fields.sort_order
+        rows = self.queries.connections(self.playlist_id())
+        last = max((float(r.get(order) or 0.0) for r in rows), default=0.0)
+        data = {
+            "playlist": link("Playlist", self.playlist_id()),
+            "version": link("Version", version_id),
+            order: float(last + 1.0),
+        }
+        self.calls.sg("create", "PlaylistVersionConnection", data)
+
+    def set_status(self, item_id: str, status: str) -> Item:
+        self.calls.sg("update", "Version", int(item_id), {self.fields.status: status})
+        return self._item(int(item_id))
+
+    def set_media(self, item_id: str, media: LocalMedia) -> Item:
+        self._upload(int(item_id), media)
+        return self._item(int(item_id))
+
+    def _upload(self, version_id: int, media: LocalMedia) -> None:
+        self.calls.sg(
+            "upload",
+            "Version",
+            version_id,
+            str(media.path),
+            field_name=self.fields.media,
+            display_name=media.filename,
+        )
+        if media.path.suffix.lower() in IMAGE_SUFFIXES:
+            self.calls.sg("upload_thumbnail", "Version", version_id, str(media.path))
+
+    def _item(self, version_id: int) -> Item:
+        rows = self.queries.versions([version_id])
+        if not rows:
+            raise NotFound(f"{self.name}: Version {version_id} does not exist")
+        self._remember(rows[0])
+        return item_from_row(rows[0], self.fields)
+
+    def set_order(self, item_ids: list[str]) -> None:
+        order = self.fields.sort_order
+        rows = self.queries.connections(self.playlist_id())
+        position = {item_id: n for n, item_id in enumerate(item_ids)}
+        ranked = sorted(
+            rows, key=lambda r: (position.get(str(r["version"]["id"]), len(position)), r["id"])
+        )
+        requests = [
+            {
+                "request_type": "update",
+                "entity_type": "PlaylistVersionConnection",
+                "entity_id": row["id"],
+                "data": {order: float(n + 1)},
+            }
+            for n, row in enumerate(ranked)
+            if row.get(order) != float(n + 1)
+        ]
+        if requests:
+            self.calls.sg("batch", requests)
+
+    def delete_item(self, item_id: str) -> None:
+        rows = self.queries.connections(self.playlist_id())
+        doomed = [r for r in rows if str(r["version"]["id"]) == item_id]
+        if not doomed:
+            raise NotFound(f"{self.name}: Version {item_id} is not in the playlist")
+        self.calls.sg(
+            "batch",
+            [
+                {
+                    "request_type": "delete",
+                    "entity_type": "PlaylistVersionConnection",
+                    "entity_id": r["id"],
+                }
+                for r in doomed
+            ],
+        )
+
+    # -- writing: notes ------------------------------------------------------------------------
+    def create_note(self, note: NewNote) -> Note:
+        user = self._human(note.author)
+        content = notetext.render(note.text, author=None if user else note.author, frame=note.frame)
+        if note.parent is not None:
+            return self._create_reply(note, content, user)
+        code, task = self._version(note.item)
+        data: dict[str, Any] = {
+            "project": link("Project", self.project_id),
+            "subject": subject_for(code, note.text),
+            "content": content,
+            "note_links": [link("Version", note.item), link("Playlist", self.playlist_id())],
+        }
+        if task:
+            data["tasks"] = [link("Task", task["id"])]
+        if user:
+            data["user"] = link("HumanUser", user["id"])
+        row = self.calls.sg("create", NOTE, data, ["created_at", "updated_at"])
+        return note_from_row(self._with_user(row, data, user), NOTE, note.item)
+
+    def _create_reply(self, note: NewNote, content: str, user: dict[str, Any] | None) -> Note:
+        assert note.parent is not None
+        kind, parent = split_note_id(note.parent)
+        if kind == REPLY:  # replies are flat in ShotGrid: answer the thread's note
+            rows = self.queries.by_ids(REPLY, [parent], ["entity"])
+            if not rows or not rows[0].get("entity"):
+                raise NotFound(f"{self.name}: Reply {parent} does not exist")
+            parent = int(rows[0]["entity"]["id"])
+        data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
+        if user:
+            data["user"] = link("HumanUser", user["id"])
+        row = self.calls.sg("create", REPLY, data, ["created_at", "updated_at"])
+        return note_from_row(self._with_user(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
+
+    @staticmethod
+    def _with_user(
+        row: dict[str, Any], data: dict[str, Any], user: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """The created row as a later read sees it (the author fields come from the lookup)."""
+        full = {**data, **row}
+        if user:
+            full.update(
+                {
+                    "user": {"type": "HumanUser", "id": user["id"], "name": user.get("name")},
+                    "user.HumanUser.email": user.get("email"),
+                    "user.HumanUser.name": user.get("name"),
+                }
+            )
+        return full
+
+    def _human(self, author: Person | None) -> dict[str, Any] | None:
+        """The HumanUser with the author's e-mail, or None (the note is then attributed)."""
+        if author is None or not author.email:
+            return None
+        key = author.email.casefold()
+        if key not in self._users:
+            rows = self.queries.find(
+                "HumanUser", [["email", "is", author.email]], ["email", "name"]
+            )
+            self._users[key] = min(rows, key=lambda r: r["id"]) if rows else None
+        return self._users[key]
+
+    def _version(self, item_id: str) -> tuple[str, dict[str, Any] | None]:
+        if item_id not in self._versions:
+            if not self.queries.versions([int(item_id)]):
+                raise NotFound(f"{self.name}: Version {item_id} does not exist")
+            self._remember(self.queries.versions([int(item_id)])[0])
+        return self._versions[item_id]
+
+    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+        kind, native = split_note_id(note_id)
+        names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
+        rows = self.queries.by_ids(kind, [native], ["content"])
+        if not rows:
+            raise NotFound(f"{self.name}: {kind} {native} does not exist")
+        _, author, _ = notetext.parse(rows[0].get("content") or "")
+        content = notetext.render(text, author=author, frame=frame)
+        self.calls.sg("update", kind, native, {"content": content})
+        rows = self.queries.by_ids(kind, [native], names)
+        if not rows:
+            raise NotFound(f"{self.name}: {kind} {native} does not exist")
+        return self._note(kind, rows[0], note_id)
+
+    def _note(self, kind: str, row: dict[str, Any], note_id: str) -> Note:
+        known = self._known.notes.get(note_id) if self._known else None
+        if kind == REPLY:
+            parent = f"{NOTE}:{row['entity']['id']}"
+            item = known.item if known else self._known_item(parent)
+            return note_from_row(row, REPLY, item, parent)
+        versions = self._known.items if self._known else {}
+        item = note_item(row, versions) or (known.item if known else "")
+        return note_from_row(row, NOTE, item)
+
+    def _known_item(self, parent: str) -> str:
+        note = self._known.notes.get(parent) if self._known else None
+        if note is None:
+            raise SkippableError(f"{self.name}: {parent} is not in the review any more")
+        return note.item
+
+    def delete_note(self, note_id: str) -> None:
+        kind, native = split_note_id(note_id)
+        self.calls.sg("delete", kind, native)
+
+
+def _project_id(selector: dict[str, Any], name: str) -> int:
+    value = selector.get("project_id")
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ConfigError(f"{name}: the ShotGrid selector needs project_id (a number)")
+    return int(value)
+
+
+def _playlist_key(selector: dict[str, Any], name: str) -> str | int:
+    value = selector.get("playlist")
+    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+        raise ConfigError(f"{name}: the ShotGrid selector needs playlist (a code or an id)")
+    return value
+
+
+def _connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callable[[], Any]:
+    url = system.get("url")
+    if not url:
+        raise ConfigError(f"{where}.url: give the ShotGrid site address")
+    if system.get("script_name") and system.get("api_key"):
+        auth = {"script_name": system["script_name"], "api_key": system["api_key"]}
+    elif system.get("login") and system.get("password"):
+        auth = {"login": system["login"], "password": system["password"]}
+    else:
+        raise ConfigError(f"{where}: give script_name and api_key (or login and password)")
+    timeout = float(system.get("timeout", 60))
+
+    def connect() -> Any:
+        client = shotgun_api3.Shotgun(str(url).rstrip("/"), **auth)
+        client.config.timeout_secs = timeout
+        client.BACKOFF = min(client.BACKOFF, policy.backoff)
+        return client
+
+    return connect
+
+
+def open_shotgrid_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
+    return ShotGridEndpoint(name, system, selector)
+
+
+__all__ = ["ShotGridEndpoint", "open_shotgrid_endpoint"]

@@ -1,0 +1,225 @@
+"""Every ShotGrid call goes through here: one retry policy, one request counter, one vocabulary.
+
+``shotgun_api3`` retries only HTTP 502/504 itself; a 503, a dropped connection or a timeout raises
+at once, and its exceptions say nothing about what a user should do. ``ShotGridCalls.call`` adds
+retries with exponential backoff (honouring ``Retry-After``) and turns the client's exceptions
+into syncd's error groups, with secrets scrubbed from every message.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+import shotgun_api3
+import structlog
+from shotgun_api3.lib import httplib2
+
+from syncd.errors import (
+    ConfigError,
+    FatalError,
+    NotFound,
+    RetriableError,
+    SkippableError,
+    SyncdError,
+)
+
+log = structlog.get_logger("syncd.shotgrid")
+
+T = TypeVar("T")
+
+_MISSING_FIELD = re.compile(r"\b([A-Z]\w*)\.(\w+) doesn't exist")
+_MISSING_ENTITY = re.compile(r"\b\w+ with id \d+ doesn't exist|No entity of type")
+_TRANSIENT = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Field names that differ between studio schemas, keyed by their ``fields:`` option."""
+
+    status: str = "sg_status_list"
+    media: str = "sg_uploaded_movie"
+    sort_order: str = "sg_sort_order"
+    task: str = "sg_task"
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any] | None, where: str) -> Fields:
+        options = options or {}
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ConfigError(
+                f"{where}.fields: unknown option {unknown[0]!r}; use {', '.join(sorted(known))}"
+            )
+        for key, value in options.items():
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where}.fields.{key}: give a ShotGrid field name")
+        return cls(**options)
+
+    def option_for(self, field_name: str) -> str | None:
+        for f in fields(self):
+            if getattr(self, f.name) == field_name:
+                return f.name
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    backoff: float = 0.5
+    max_wait: float = 30.0
+
+    def wait(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_wait)
+        return min(self.backoff * 2 ** (attempt - 1), self.max_wait)
+
+
+class ShotGridCalls:
+    """Wraps a ``shotgun_api3.Shotgun`` (or a Mockgun) with retries and error translation."""
+
+    def __init__(
+        self,
+        name: str,
+        where: str,
+        connect: Callable[[], Any],
+        *,
+        retry: RetryPolicy,
+        fields: Fields,
+        secrets: tuple[str, ...] = (),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = name
+        self.where = where
+        self._connect = connect
+        self._client: Any = None
+        self.retry = retry
+        self.fields = fields
+        self._secrets = tuple(s for s in secrets if s)
+        self._sleep = sleep
+        self.requests = 0
+
+    @property
+    def client(self) -> Any:
+        """The client, connected on first use (a real client asks the site for ``info``)."""
+        if self._client is None:
+            self._client = self.call("connect", self._connect)
+        return self._client
+
+    def sg(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``client.<method>(*args, **kwargs)`` with retries."""
+        client = self.client
+        return self.call(method, lambda: getattr(client, method)(*args, **kwargs))
+
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        for attempt in range(1, self.retry.attempts + 1):
+            self.requests += 1
+            try:
+                return fn()
+            except Exception as exc:
+                error = self.translate(exc, what)
+                if error is not None:
+                    raise error from exc
+                retry_after = _retry_after(exc)
+                if attempt == self.retry.attempts:
+                    raise RetriableError(
+                        f"{self.name}: ShotGrid {what} failed {attempt} times: "
+                        f"{self.scrub(_describe(exc))}",
+                        retry_after=retry_after,
+                    ) from exc
+                wait = self.retry.wait(attempt, retry_after)
+                log.info(
+                    "retrying",
+                    endpoint=self.name,
+                    call=what,
+                    attempt=attempt,
+                    wait=wait,
+                    error=self.scrub(_describe(exc)),
+                )
+                self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def translate(self, exc: Exception, what: str) -> SyncdError | None:
+        """The syncd error for ``exc``, or None when it is transient and worth retrying."""
+        message = self.scrub(_describe(exc))
+        if isinstance(exc, shotgun_api3.AuthenticationFault):
+            return FatalError(
+                f"{self.name}: ShotGrid refused the credentials ({message}); check "
+                f"{self.where}.script_name and api_key (or login and password)"
+            )
+        if isinstance(exc, shotgun_api3.ProtocolError):
+            code = int(getattr(exc, "errcode", 0) or 0)
+            if code == 429 or code >= 500:
+                return None
+            if code in (401, 403):
+                return FatalError(f"{self.name}: ShotGrid denied access (HTTP {code}): {message}")
+            return FatalError(
+                f"{self.name}: ShotGrid answered HTTP {code} to {what}; check {self.where}.url"
+            )
+        missing = self.missing_field(message)
+        if missing is not None:
+            return missing
+        if isinstance(exc, shotgun_api3.ShotgunFileDownloadError):
+            if "may not exist" in message:
+                return NotFound(f"{self.name}: ShotGrid has no such attachment: {message}")
+            return None
+        if isinstance(exc, shotgun_api3.Fault):
+            if _MISSING_ENTITY.search(message):
+                return NotFound(f"{self.name}: {message}")
+            return SkippableError(f"{self.name}: ShotGrid refused {what}: {message}")
+        if isinstance(exc, shotgun_api3.ShotgunError):
+            # Mockgun raises plain ShotgunError for bad data; the real client for upload trouble.
+            if _MISSING_ENTITY.search(message):
+                return NotFound(f"{self.name}: {message}")
+            return None if what.startswith("upload") else SkippableError(f"{self.name}: {message}")
+        if isinstance(exc, _TRANSIENT):
+            return None
+        return SkippableError(f"{self.name}: ShotGrid {what} failed: {message}")
+
+    def missing_field(self, message: str) -> FatalError | None:
+        match = _MISSING_FIELD.search(message)
+        if match is None:
+            return None
+        entity, field_name = match.groups()
+        return self.no_field(entity, field_name)
+
+    def no_field(self, entity: str, field_name: str) -> FatalError:
+        option = self.fields.option_for(field_name)
+        hint = (
+            f"set {self.where}.fields.{option} to the field your site uses"
+            if option
+            else "syncd needs it; ask a ShotGrid admin to add it"
+        )
+        return FatalError(f"{self.name}: ShotGrid has no field {entity}.{field_name}: {hint}")
+
+    def require(self, entity: str, rows: list[dict[str, Any]], names: list[str]) -> None:
+        """A site leaves unknown return fields out of rows silently; say so instead."""
+        for row in rows[:1]:
+            for field_name in names:
+                if "." not in field_name and field_name not in row:
+                    raise self.no_field(entity, field_name)
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _retry_after(exc: Exception) -> float | None:
+    headers = getattr(exc, "headers", None)
+    if not headers:
+        return None
+    try:
+        value = headers.get("retry-after") or headers.get("Retry-After")
+        return float(value) if value is not None else None
+    except (AttributeError, TypeError, ValueError):
+        return None
