@@ -66,7 +66,11 @@ def entity_fields(status_field: str = "sg_status_list") -> dict[str, list[FieldS
             ("tasks", "multi_entity", ("Task",)),
             ("user", "entity", USERS),
         ],
-        "Reply": [("entity", "entity", ("Note",)), ("content", "text", ()), ("user", "entity", USERS)],
+        "Reply": [
+            ("entity", "entity", ("Note",)),
+            ("content", "text", ()),
+            ("user", "entity", USERS),
+        ],
         "Attachment": [("this_file", "url", ()), ("attachment_links", "multi_entity", LINKABLE)],
         "EventLogEntry": [
             ("event_type", "text", ()),
