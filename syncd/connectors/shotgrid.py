@@ -17,11 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import shotgun_api3
-
 from syncd.connectors import notetext
 from syncd.connectors.base import Capabilities, Endpoint
-from syncd.connectors.shotgrid_client import Fields, RetryPolicy, ShotGridCalls
+from syncd.connectors.shotgrid_client import (
+    Fields,
+    RetryPolicy,
+    ShotGridCalls,
+    connector,
+    playlist_key,
+    project_id,
+)
 from syncd.connectors.shotgrid_events import EVENT_FIELDS, EventCursor, Scope, touched_by
 from syncd.connectors.shotgrid_review import Review
 from syncd.connectors.shotgrid_rows import (
@@ -29,7 +34,9 @@ from syncd.connectors.shotgrid_rows import (
     NOTE_FIELDS,
     REPLY,
     REPLY_FIELDS,
+    USER_FIELDS,
     Queries,
+    as_read,
     item_from_row,
     link,
     note_from_row,
@@ -41,6 +48,12 @@ from syncd.connectors.shotgrid_rows import (
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Person, Snapshot
 from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
 
+CREATED_FIELDS = [
+    "created_at",
+    "updated_at",
+    *(f for f in USER_FIELDS if f.startswith("created_by")),
+]
+"""What a create returns so the note can be built as a later read will see it."""
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
@@ -68,13 +81,20 @@ class ShotGridEndpoint(Endpoint):
             attempts=int(retry.get("attempts", 5)), backoff=float(retry.get("backoff", 0.5))
         )
         self.backlog_seconds = float(system.get("backlog_seconds", 300))
-        self.project_id = _project_id(selector, name)
-        self.playlist_key: str | int = _playlist_key(selector, name)
+        self.project_id = project_id(selector, name)
+        self.playlist_key: str | int = playlist_key(selector, name)
         self.create_playlist = bool(selector.get("create", False))
         secrets = (str(system.get("api_key") or ""), str(system.get("password") or ""))
-        connect = (lambda: client) if client is not None else _connector(system, where, policy)
+        connect = (lambda: client) if client is not None else connector(system, where, policy)
         self.calls = ShotGridCalls(
-            name, where, connect, retry=policy, fields=self.fields, secrets=secrets, sleep=sleep
+            name,
+            where,
+            connect,
+            retry=policy,
+            fields=self.fields,
+            secrets=secrets,
+            sleep=sleep,
+            client=client,
         )
         self.queries = Queries(self.calls)
         self.clock = clock
@@ -105,7 +125,10 @@ class ShotGridEndpoint(Endpoint):
 
     def _full_snapshot(self) -> Snapshot:
         cursor = EventCursor(self.queries.last_event_id())
-        playlist_id = self.playlist_id()
+        try:
+            playlist_id = self.playlist_id()
+        except _NotCreatedYet:
+            return Snapshot()  # a dry run with ``create: true``: the playlist would be empty
         review = Review()
         review.load(self.queries, playlist_id, self._remember)
         self._known = review
@@ -147,6 +170,8 @@ class ShotGridEndpoint(Endpoint):
                 [["project", "is", project], ["code", "is", self.playlist_key]],
                 ["code"],
             )
+            if not found and self.create_playlist and self.dry_run:
+                raise _NotCreatedYet
             if not found and self.create_playlist:
                 found = [
                     self.calls.sg(
@@ -295,8 +320,8 @@ class ShotGridEndpoint(Endpoint):
             data["tasks"] = [link("Task", task["id"])]
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg("create", NOTE, data, ["created_at", "updated_at"])
-        return note_from_row(self._with_user(row, data, user), NOTE, note.item)
+        row = self.calls.sg("create", NOTE, data, CREATED_FIELDS)
+        return note_from_row(as_read(row, data, user), NOTE, note.item)
 
     def _create_reply(self, note: NewNote, content: str, user: dict[str, Any] | None) -> Note:
         assert note.parent is not None
@@ -309,24 +334,8 @@ class ShotGridEndpoint(Endpoint):
         data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg("create", REPLY, data, ["created_at", "updated_at"])
-        return note_from_row(self._with_user(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
-
-    @staticmethod
-    def _with_user(
-        row: dict[str, Any], data: dict[str, Any], user: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        """The created row as a later read sees it (the author fields come from the lookup)."""
-        full = {**data, **row}
-        if user:
-            full.update(
-                {
-                    "user": {"type": "HumanUser", "id": user["id"], "name": user.get("name")},
-                    "user.HumanUser.email": user.get("email"),
-                    "user.HumanUser.name": user.get("name"),
-                }
-            )
-        return full
+        row = self.calls.sg("create", REPLY, data, CREATED_FIELDS)
+        return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
     def _human(self, author: Person | None) -> dict[str, Any] | None:
         """The HumanUser with the author's e-mail, or None (the note is then attributed)."""
@@ -342,9 +351,7 @@ class ShotGridEndpoint(Endpoint):
 
     def _version(self, item_id: str) -> tuple[str, dict[str, Any] | None]:
         if item_id not in self._versions:
-            if not self.queries.versions([int(item_id)]):
-                raise NotFound(f"{self.name}: Version {item_id} does not exist")
-            self._remember(self.queries.versions([int(item_id)])[0])
+            self._item(int(item_id))
         return self._versions[item_id]
 
     def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
@@ -382,39 +389,8 @@ class ShotGridEndpoint(Endpoint):
         self.calls.sg("delete", kind, native)
 
 
-def _project_id(selector: dict[str, Any], name: str) -> int:
-    value = selector.get("project_id")
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-        raise ConfigError(f"{name}: the ShotGrid selector needs project_id (a number)")
-    return int(value)
-
-
-def _playlist_key(selector: dict[str, Any], name: str) -> str | int:
-    value = selector.get("playlist")
-    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
-        raise ConfigError(f"{name}: the ShotGrid selector needs playlist (a code or an id)")
-    return value
-
-
-def _connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callable[[], Any]:
-    url = system.get("url")
-    if not url:
-        raise ConfigError(f"{where}.url: give the ShotGrid site address")
-    if system.get("script_name") and system.get("api_key"):
-        auth = {"script_name": system["script_name"], "api_key": system["api_key"]}
-    elif system.get("login") and system.get("password"):
-        auth = {"login": system["login"], "password": system["password"]}
-    else:
-        raise ConfigError(f"{where}: give script_name and api_key (or login and password)")
-    timeout = float(system.get("timeout", 60))
-
-    def connect() -> Any:
-        client = shotgun_api3.Shotgun(str(url).rstrip("/"), **auth)
-        client.config.timeout_secs = timeout
-        client.BACKOFF = min(client.BACKOFF, policy.backoff)
-        return client
-
-    return connect
+class _NotCreatedYet(Exception):
+    """The selector's playlist does not exist and a dry run may not create it."""
 
 
 def open_shotgrid_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:

@@ -92,11 +92,12 @@ class ShotGridCalls:
         fields: Fields,
         secrets: tuple[str, ...] = (),
         sleep: Callable[[float], None] = time.sleep,
+        client: Any = None,
     ) -> None:
         self.name = name
         self.where = where
         self._connect = connect
-        self._client: Any = None
+        self._client: Any = client
         self.retry = retry
         self.fields = fields
         self._secrets = tuple(s for s in secrets if s)
@@ -207,6 +208,41 @@ class ShotGridCalls:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
+
+
+def project_id(selector: dict[str, Any], name: str) -> int:
+    value = selector.get("project_id")
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise ConfigError(f"{name}: the ShotGrid selector needs project_id (a number)")
+    return int(value)
+
+
+def playlist_key(selector: dict[str, Any], name: str) -> str | int:
+    value = selector.get("playlist")
+    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+        raise ConfigError(f"{name}: the ShotGrid selector needs playlist (a code or an id)")
+    return value
+
+
+def connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callable[[], Any]:
+    url = system.get("url")
+    if not url:
+        raise ConfigError(f"{where}.url: give the ShotGrid site address")
+    if system.get("script_name") and system.get("api_key"):
+        auth = {"script_name": system["script_name"], "api_key": system["api_key"]}
+    elif system.get("login") and system.get("password"):
+        auth = {"login": system["login"], "password": system["password"]}
+    else:
+        raise ConfigError(f"{where}: give script_name and api_key (or login and password)")
+    timeout = float(system.get("timeout", 60))
+
+    def connect() -> Any:
+        client = shotgun_api3.Shotgun(str(url).rstrip("/"), **auth)
+        client.config.timeout_secs = timeout
+        client.BACKOFF = min(client.BACKOFF, policy.backoff)
+        return client
+
+    return connect
 
 
 def _describe(exc: BaseException) -> str:

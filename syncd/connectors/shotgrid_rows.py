@@ -21,7 +21,11 @@ REPLY = "Reply"
 CHUNK = 100
 """Conditions per query: keeps request bodies and server-side plans small on big playlists."""
 
-USER_FIELDS = ["user", "user.HumanUser.email", "user.HumanUser.name"]
+USER_FIELDS = [
+    f"{prefix}{suffix}"
+    for prefix in ("user", "created_by")
+    for suffix in ("", ".HumanUser.email", ".HumanUser.name")
+]
 NOTE_FIELDS = ["content", "note_links", "project", "created_at", "updated_at", *USER_FIELDS]
 REPLY_FIELDS = ["content", "entity", "created_at", "updated_at", *USER_FIELDS]
 
@@ -76,13 +80,17 @@ def item_from_row(row: dict[str, Any], fields: Fields) -> Item:
 
 
 def person_from_user(row: dict[str, Any]) -> Person | None:
-    """A HumanUser author; scripts (syncd's own account among them) are nobody."""
-    user = row.get("user")
-    if not isinstance(user, dict) or user.get("type") != "HumanUser":
-        return None
-    email = row.get("user.HumanUser.email") or None
-    name = row.get("user.HumanUser.name") or user.get("name") or None
-    return Person(email=email, name=name) if email or name else None
+    """The HumanUser who wrote it: ``user``, else ``created_by``; scripts (syncd) are nobody."""
+    for field_name in ("user", "created_by"):
+        user = row.get(field_name)
+        if not isinstance(user, dict):
+            continue
+        if user.get("type") != "HumanUser":
+            return None
+        email = row.get(f"{field_name}.HumanUser.email") or None
+        name = row.get(f"{field_name}.HumanUser.name") or user.get("name") or None
+        return Person(email=email, name=name) if email or name else None
+    return None
 
 
 def note_from_row(row: dict[str, Any], kind: str, item: str, parent: str | None = None) -> Note:
@@ -98,6 +106,22 @@ def note_from_row(row: dict[str, Any], kind: str, item: str, parent: str | None 
         modified=utc(row.get("updated_at")),
         token=stamp(row.get("updated_at")),
     )
+
+
+def as_read(
+    row: dict[str, Any], data: dict[str, Any], user: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The created row as a later read sees it (the author fields come from the lookup)."""
+    full = {**data, **row}
+    if user:
+        full.update(
+            {
+                "user": {"type": "HumanUser", "id": user["id"], "name": user.get("name")},
+                "user.HumanUser.email": user.get("email"),
+                "user.HumanUser.name": user.get("name"),
+            }
+        )
+    return full
 
 
 def note_item(row: dict[str, Any], versions: Iterable[str]) -> str | None:

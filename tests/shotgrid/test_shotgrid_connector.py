@@ -217,6 +217,14 @@ def test_unknown_playlist_names_close_matches(site: MockSite) -> None:
     assert site.sg.find_one("Playlist", [["code", "is", "Dailes"]], ["code"]) is not None
 
 
+def test_dry_run_does_not_create_the_playlist(site: MockSite) -> None:
+    selector = {"project_id": site.project["id"], "playlist": "Tomorrow", "create": True}
+    endpoint = ShotGridEndpoint("sg", {}, selector, client=site.sg)
+    endpoint.dry_run = True
+    assert endpoint.snapshot() == Snapshot()
+    assert site.sg.find("Playlist", [["code", "is", "Tomorrow"]]) == []
+
+
 def test_playlist_by_id_and_bad_selectors(site: MockSite) -> None:
     selector = {"project_id": site.project["id"], "playlist": site.playlist["id"]}
     assert len(ShotGridEndpoint("sg", {}, selector, client=site.sg).snapshot().items) == 3
