@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +112,8 @@ class ShotGridEndpoint(Endpoint):
             if previous is None
             else EventCursor.load(previous.cursor, previous.extra.get("backlog"))
         )
-        if previous is None or cursor is None or "playlist" not in previous.extra:
+        stale = previous is not None and previous.extra.get("selector") != self._selector()
+        if previous is None or cursor is None or stale or "playlist" not in previous.extra:
             return self._full_snapshot()
         self._playlist_id = int(previous.extra["playlist"])
         review = Review.from_snapshot(previous)
@@ -121,7 +123,7 @@ class ShotGridEndpoint(Endpoint):
         if touched:
             review.refresh(self.queries, self._playlist_id, touched, self._remember)
         self._known = review
-        return review.snapshot(cursor, self._playlist_id)
+        return self._stamped(review.snapshot(cursor, self._playlist_id))
 
     def _full_snapshot(self) -> Snapshot:
         cursor = EventCursor(self.queries.last_event_id())
@@ -132,7 +134,15 @@ class ShotGridEndpoint(Endpoint):
         review = Review()
         review.load(self.queries, playlist_id, self._remember)
         self._known = review
-        return review.snapshot(cursor, playlist_id)
+        return self._stamped(review.snapshot(cursor, playlist_id))
+
+    def _selector(self) -> str:
+        return json.dumps([self.project_id, self.playlist_key])
+
+    def _stamped(self, snap: Snapshot) -> Snapshot:
+        """A cached snapshot is only built upon for the playlist it was read from."""
+        snap.extra["selector"] = self._selector()
+        return snap
 
     def _scope(self, review: Review) -> Scope:
         assert self._playlist_id is not None

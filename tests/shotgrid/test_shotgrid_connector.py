@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from shotgun_api3.lib import mockgun
 
-from syncd.connectors import notetext
+from syncd.connectors import notetext, open_endpoint
 from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid import ShotGridEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, Person, Snapshot
@@ -225,6 +225,14 @@ def test_dry_run_does_not_create_the_playlist(site: MockSite) -> None:
     assert site.sg.find("Playlist", [["code", "is", "Tomorrow"]]) == []
 
 
+def test_a_cached_snapshot_of_another_playlist_is_not_built_upon(site: MockSite) -> None:
+    dailies = site.endpoint().snapshot()
+    site.sg.create("Playlist", {"code": "Finals", "project": site.project})
+    selector = {"project_id": site.project["id"], "playlist": "Finals"}
+    finals = ShotGridEndpoint("sg", {}, selector, client=site.sg)
+    assert finals.snapshot(dailies).items == ()
+
+
 def test_playlist_by_id_and_bad_selectors(site: MockSite) -> None:
     selector = {"project_id": site.project["id"], "playlist": site.playlist["id"]}
     assert len(ShotGridEndpoint("sg", {}, selector, client=site.sg).snapshot().items) == 3
@@ -309,6 +317,13 @@ class TestShotGridContract(EndpointContract):
     def endpoint(self, shotgrid_standin: ShotGridStandIn, tmp_path: Path) -> Iterator[Endpoint]:
         site = Site(shotgrid_standin, versions=0)
         yield site.endpoint()
+
+
+def test_opened_from_configuration(live: Site) -> None:
+    selector = {"project_id": live.project["id"], "playlist": "Dailies"}
+    endpoint = open_endpoint("shotgrid", "sg", system(live.standin), selector)
+    assert endpoint.capabilities.has_cursor
+    assert [i.name for i in endpoint.snapshot().items] == ["sh010_v1", "sh010_v2", "sh010_v3"]
 
 
 def test_incremental_no_op_costs_one_request(live: Site) -> None:
