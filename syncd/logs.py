@@ -10,8 +10,18 @@ import structlog
 
 Format = Literal["auto", "console", "json"]
 
-SECRET_KEYS = frozenset({"password", "api_key", "token", "secret", "access_token",
-                         "refresh_token", "authorization", "key"})
+SECRET_KEYS = frozenset(
+    {
+        "password",
+        "api_key",
+        "token",
+        "secret",
+        "access_token",
+        "refresh_token",
+        "authorization",
+        "key",
+    }
+)
 
 
 def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
