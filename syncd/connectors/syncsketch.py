@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from syncd.connectors import notetext
@@ -41,12 +41,10 @@ from syncd.connectors.syncsketch_api import (
     write_stream,
 )
 from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Person, Snapshot
-from syncd.errors import ConfigError, NotFound, RetriableError, SkippableError, SyncdError
+from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
 
 LINK_KEY = "syncd_link"
 NOTE_TYPES = frozenset({"comment", "sketch"})
-
-T = TypeVar("T")
 
 
 class SyncSketchEndpoint(Endpoint):
@@ -152,7 +150,7 @@ class SyncSketchEndpoint(Endpoint):
         filename = _media_filename(raw)
         dest_dir.mkdir(parents=True, exist_ok=True)
         target = dest_dir / f"{item_id}-{revision}-{filename}"
-        sha, size = self._retrying(lambda: self._download(url, target))
+        sha, size = self.api.retrying(lambda: self._download(url, target))
         return LocalMedia(target, sha, filename, size)
 
     def _download(self, url: str, target: Path) -> tuple[str, int]:
@@ -182,7 +180,7 @@ class SyncSketchEndpoint(Endpoint):
             }
             if item.status:
                 body["approval_status"] = item.status
-            raw = self._create_once(
+            raw = self.api.create_once(
                 lambda: self.api.create_item(body, retry=False),
                 lambda: self._find_linked_item(item),
             )
@@ -215,7 +213,7 @@ class SyncSketchEndpoint(Endpoint):
             now = self.api.item(item_id)
             return now if now.get("revision_id") != before.get("revision_id") else None
 
-        raw = self._create_once(
+        raw = self.api.create_once(
             lambda: self.api.upload(review_id, media.path, media.filename, parent_item=item_id),
             landed,
         )
@@ -244,12 +242,8 @@ class SyncSketchEndpoint(Endpoint):
                 if str(raw["id"]) not in known and _link_of(raw) is None and self._mine(raw):
                     self._discard(str(raw["id"]))
 
-        def after_failure() -> None:
-            cleanup()
-            return None
-
         try:
-            return self._create_once(send, after_failure)
+            return self.api.create_once(send, cleanup)
         except SyncdError:
             cleanup()
             raise
@@ -296,7 +290,7 @@ class SyncSketchEndpoint(Endpoint):
         }
         if note.parent is not None:
             body["parent"] = frame_uri(note.parent)
-        raw = self._create_once(
+        raw = self.api.create_once(
             lambda: self.api.create_frame(body, retry=False),
             lambda: self._find_created_frame(note.item, body),
         )
@@ -363,47 +357,6 @@ class SyncSketchEndpoint(Endpoint):
 
     def _mine(self, raw: dict[str, Any]) -> bool:
         return (raw.get("creator") or {}).get("id") == self._whoami().get("id")
-
-    # -- retrying what must not be repeated ----------------------------------------------------
-    def _create_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
-        """Send a non-idempotent request; after a transient failure, look before retrying.
-
-        A lost answer to a request the service did apply must not create the object twice, so
-        ``landed`` is asked first whether the failed attempt took effect after all.
-        """
-        http = self.api.http
-        for attempt in range(1, http.attempts + 1):
-            try:
-                return send()
-            except RetriableError as exc:
-                found = landed()
-                if found is not None:
-                    return found
-                if attempt == http.attempts:
-                    raise RetriableError(
-                        f"{exc} (gave up after {attempt} attempts)", retry_after=exc.retry_after
-                    ) from exc
-                self._pause(attempt, exc)
-        raise AssertionError("unreachable")
-
-    def _retrying(self, call: Callable[[], T]) -> T:
-        """Retry a whole idempotent operation (a streamed download breaking off half way)."""
-        http = self.api.http
-        for attempt in range(1, http.attempts + 1):
-            try:
-                return call()
-            except RetriableError as exc:
-                if attempt == http.attempts:
-                    raise
-                self._pause(attempt, exc)
-        raise AssertionError("unreachable")
-
-    def _pause(self, attempt: int, exc: RetriableError) -> None:
-        http = self.api.http
-        delay = (
-            exc.retry_after if exc.retry_after is not None else http.backoff * 2 ** (attempt - 1)
-        )
-        http.sleep(min(http.max_wait, delay))
 
     def request_count(self) -> int:
         return self.api.http.requests

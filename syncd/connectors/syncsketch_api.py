@@ -215,6 +215,47 @@ class SyncSketchApi:
     def patch_frame(self, frame_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         return cast(dict[str, Any], self.http.patch(frame_uri(frame_id), json=changes))
 
+    # -- retrying whole operations ------------------------------------------------------------
+    def create_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+        """Send a non-idempotent request; after a transient failure, look before retrying.
+
+        A lost answer to a request the service did apply must not create the object twice, so
+        ``landed`` is asked first whether the failed attempt took effect after all (it may also
+        clean up what a failed attempt left, and answer None).
+        """
+        for attempt in range(1, self.http.attempts + 1):
+            try:
+                return send()
+            except RetriableError as exc:
+                found = landed()
+                if found is not None:
+                    return found
+                if attempt == self.http.attempts:
+                    reason = str(exc).removesuffix(" (gave up after 1 attempts)")
+                    raise RetriableError(
+                        f"{reason} (gave up after {attempt} attempts)", retry_after=exc.retry_after
+                    ) from None
+                self._pause(attempt, exc)
+        raise AssertionError("unreachable")
+
+    def retrying(self, call: Callable[[], T]) -> T:
+        """Retry a whole idempotent operation, such as a download that broke off half way."""
+        for attempt in range(1, self.http.attempts + 1):
+            try:
+                return call()
+            except RetriableError as exc:
+                if attempt == self.http.attempts:
+                    raise
+                self._pause(attempt, exc)
+        raise AssertionError("unreachable")
+
+    def _pause(self, attempt: int, exc: RetriableError) -> None:
+        """The client's own schedule: ``Retry-After`` when given, else exponential backoff."""
+        delay = exc.retry_after
+        if delay is None:
+            delay = self.http.backoff * 2 ** (attempt - 1)
+        self.http.sleep(min(self.http.max_wait, delay))
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from syncd.connectors import syncsketch_api
+from syncd.connectors import open_endpoint, syncsketch_api
 from syncd.connectors.base import Endpoint
 from syncd.connectors.syncsketch import SyncSketchEndpoint, open_syncsketch_endpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, Person
@@ -406,3 +406,15 @@ def test_failed_link_write_after_upload_leaves_no_item(seeded: Seeded, tmp_path:
     with pytest.raises(SkippableError, match="400"):
         seeded.endpoint.create_item(NewItem("sh010", link="i-1", media=media_file(tmp_path)))
     assert seeded.endpoint.snapshot().items == ()
+
+
+def test_opened_by_type_name(syncsketch_standin: SyncSketchStandIn) -> None:
+    project = syncsketch_standin.store.add_project("Feature")
+    syncsketch_standin.store.add_review(project, "Dailies")
+    system = {"url": syncsketch_standin.url, "username": "alice", "api_key": "alice-key"}
+    endpoint = open_endpoint(
+        "syncsketch", "ss", system, {"project_id": project, "review": "Dailies"}
+    )
+    assert endpoint.check() == "review 'Dailies' (id 1) as alice"
+    assert endpoint.capabilities.stores_links and not endpoint.capabilities.has_cursor
+    endpoint.close()

@@ -85,13 +85,14 @@ class Rig:
         names = {i.id: i.name for i in snap.items}
         texts = {n.id: n.text for n in snap.notes}
         return sorted(
-            (names[n.item], n.text, n.frame, texts.get(n.parent or "")) for n in snap.notes
+            ((names[n.item], n.text, n.frame, texts.get(n.parent or "")) for n in snap.notes),
+            key=_sortable,
         )
 
     def mem_notes(self) -> list[tuple[str, str, int | None, str | None]]:
         names = {i.id: i.name for i in self.mem.items}
         notes = self.mem.notes
-        return sorted(
+        rows = [
             (
                 names[n.item],
                 n.text,
@@ -99,13 +100,18 @@ class Rig:
                 notes[n.parent].text if n.parent in notes else None,
             )
             for n in notes.values()
-        )
+        ]
+        return sorted(rows, key=_sortable)
 
     def mem_add_note(self, item: str, text: str, **fields: Any) -> str:
         author = fields.pop("author", None)
         note = self.mem.add_note(item, text, **fields)
         self.mem.notes[note.id] = dataclasses.replace(note, author=author)
         return note.id
+
+
+def _sortable(row: tuple[str, str, int | None, str | None]) -> tuple[str, str, int, str]:
+    return (row[0], row[1], -1 if row[2] is None else row[2], row[3] or "")
 
 
 @pytest.fixture
