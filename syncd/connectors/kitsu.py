@@ -191,7 +191,7 @@ class KitsuEndpoint(Endpoint):
         if touched.playlist:
             self._read_playlist(review)
         entities = {e for e, _ in review.entries}
-        if touched.entities or not entities <= set(tables.tasks):
+        if touched.entities or entities - before or not entities <= set(tables.tasks):
             self._read_entities(review, entities)
         if touched.previews:
             self._read_previews(review, touched.previews, refresh=True)
