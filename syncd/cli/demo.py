@@ -1,122 +1,222 @@
-"""``syncd demo``: a review synced between local stand-ins, with no accounts and no setup.
+"""``syncd demo``: one review kept in step across a tracker, SyncSketch and ShotGrid, locally.
 
-The demo writes a configuration, seeds a "studio" review (a file, standing in for the tracker
-where no real one is configured) and runs the real engine against it and the other endpoints,
-then plays a reviewer writing a note and shows it arrive. Everything stays in one folder.
+No accounts, no servers to install: the demo starts the SyncSketch and ShotGrid stand-ins that
+ship with syncd, plays the tracker with a review file (where no real Kitsu is configured), and
+runs the real engine, the real connectors and a real state database between all three. It then
+plays a supervisor commenting in SyncSketch and a producer writing in ShotGrid, and shows each
+change arrive everywhere exactly once. Everything is written to one folder, started afresh on
+every run.
 """
 
 from __future__ import annotations
 
-import sys
+import shutil
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from syncd.config import load_config
-from syncd.connectors.file import FileEndpoint
-from syncd.core.model import NewNote, Person
+from syncd.core.engine import RunResult
 from syncd.runtime import open_store, run_mapping
+from syncd.standins.shotgrid import ShotGridStandIn
+from syncd.standins.syncsketch import SyncSketchStandIn
 
-CONFIG = """\
-# syncd demo configuration: two file endpoints standing in for a tracker and a review tool.
-state: sqlite:///state.db
-media_dir: media-cache
-systems:
-  studio: {{type: file, path: ./reviews/studio}}
-  client: {{type: file, path: ./reviews/client}}
-mappings:
-  - name: dailies
-    schedule: {{every: 10s}}
-    endpoints:
-      studio: {{review: dailies}}
-      client: {{review: dailies}}
-    sync: {{notes: both, statuses: both, media: studio, order: studio, deletes: off}}
-    conflicts: studio
-    statuses:
-      - {{studio: wfa, client: for_review}}
-      - {{studio: retake, client: on_hold}}
-      - {{studio: done, client: approved}}
-"""
+SS_USER, SS_KEY = "syncd", "demo-syncsketch-key"
+SG_SCRIPT, SG_KEY = "syncd", "demo-shotgrid-key"
 
 SEED = """\
 review: dailies
 items:
   - name: sh010
     status: wfa
+    media: {file: media/sh010.png}
     notes:
       - text: Contact shadow is missing under the left foot.
         author: Dana Lead <dana@studio.example>
         frame: 12
   - name: sh020
     status: retake
+    media: {file: media/sh020.png}
     notes:
       - text: Camera shake is too strong after the cut.
         author: Dana Lead <dana@studio.example>
   - name: sh030
-    status: done
+    status: wfa
+    media: {file: media/sh030.png}
 """
 
 
-def _say(text: str) -> None:
-    print(textwrap.indent(text.rstrip(), "  ") if text.startswith(" ") else text, flush=True)
+def _config(ss: SyncSketchStandIn, ss_project: int, sg: ShotGridStandIn, sg_project: int) -> str:
+    config = {
+        "state": "sqlite:///state.db",
+        "media_dir": "media-cache",
+        "systems": {
+            "studio": {"type": "file", "path": "./studio"},
+            "syncsketch": {
+                "type": "syncsketch",
+                "url": ss.url,
+                "username": SS_USER,
+                "api_key": SS_KEY,
+            },
+            "shotgrid": {
+                "type": "shotgrid",
+                "url": sg.url,
+                "script_name": SG_SCRIPT,
+                "api_key": SG_KEY,
+            },
+        },
+        "mappings": [
+            {
+                "name": "dailies",
+                "schedule": {"every": "5s"},
+                "endpoints": {
+                    "studio": {"review": "dailies"},
+                    "syncsketch": {"project_id": ss_project, "review": "Dailies", "create": True},
+                    "shotgrid": {"project_id": sg_project, "playlist": "Dailies", "create": True},
+                },
+                "sync": {
+                    "items": "studio",
+                    "notes": "both",
+                    "statuses": "both",
+                    "media": "studio",
+                    "order": "studio",
+                    "deletes": "off",
+                },
+                "conflicts": "studio",
+                "statuses": [
+                    {"studio": "wfa", "syncsketch": "for_review", "shotgrid": "rev"},
+                    {"studio": "retake", "syncsketch": "on_hold", "shotgrid": "rej"},
+                    {"studio": "done", "syncsketch": "approved", "shotgrid": "apr"},
+                ],
+            }
+        ],
+    }
+    header = (
+        "# syncd demo: a review file (the tracker), SyncSketch and ShotGrid stand-ins.\n"
+        "# The stand-ins' addresses change on every `syncd demo` run.\n"
+    )
+    return header + yaml.safe_dump(config, sort_keys=False)
+
+
+def _write_previews(folder: Path) -> None:
+    """Three small colour cards, made with pyvips as a real preview would be validated."""
+    import pyvips
+
+    folder.mkdir(parents=True, exist_ok=True)
+    colours = {"sh010": [200, 90, 40], "sh020": [40, 140, 200], "sh030": [90, 180, 90]}
+    for name, rgb in colours.items():
+        card = (pyvips.Image.black(320, 180, bands=3) + rgb).cast("uchar")
+        card.write_to_file(str(folder / f"{name}.png"))
+
+
+def _outcome(result: RunResult) -> str:
+    counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(result.counts.items()))
+    return f"{result.outcome}: {counts or 'nothing to do'}"
 
 
 def run_demo(folder: Path, *, serve: bool = False) -> int:
     folder = folder.resolve()
-    (folder / "reviews" / "studio").mkdir(parents=True, exist_ok=True)
-    config_path = folder / "syncd.yaml"
-    config_path.write_text(CONFIG.format())
-    studio_file = folder / "reviews" / "studio" / "dailies.yaml"
-    if not studio_file.exists():
-        studio_file.write_text(SEED)
-    config = load_config(config_path)
-    store = open_store(config)
-    mapping = config.mapping("dailies")
+    for stale in ("state.db", "state.db-wal", "state.db-shm", "studio", "media-cache"):
+        path = folder / stale
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    (folder / "studio").mkdir(parents=True, exist_ok=True)
+    _write_previews(folder / "studio" / "media")
+    (folder / "studio" / "dailies.yaml").write_text(SEED)
 
-    print(f"syncd demo in {folder}\n")
-    print("1. First run: the studio review is copied to the client side.")
-    result = run_mapping(config, store, mapping)
-    print(f"   {result.outcome}: {dict(result.counts) or 'nothing to do'}")
-
-    client = FileEndpoint("client", folder / "reviews" / "client", "dailies")
-    snap = client.snapshot()
-    first = snap.items[0]
-    print("\n2. A supervisor answers on the client side and puts sh030 on hold.")
-    note = next(n for n in snap.notes if n.item == first.id)
-    client.create_note(
-        NewNote(
-            item=first.id,
-            text="Agreed, and soften the rim light too.",
-            link="",
-            parent=note.id,
-            author=Person("sam@client.example", "Sam Supervisor"),
+    ss = SyncSketchStandIn(users={SS_USER: SS_KEY}).start()
+    sg = ShotGridStandIn(scripts={SG_SCRIPT: SG_KEY}).start()
+    try:
+        ss.store.add_user("sam", "sam@client.example", "Sam", "Supervisor")
+        ss_project = ss.store.add_project("Demo")
+        sg_project = sg.store.create("Project", {"name": "Demo"})["id"]
+        pat = sg.store.create(
+            "HumanUser", {"login": "pat", "email": "pat@studio.example", "name": "Pat Producer"}
         )
-    )
-    third = snap.items[2]
-    client.set_status(third.id, "on_hold")
+        config_path = folder / "syncd.yaml"
+        config_path.write_text(_config(ss, ss_project, sg, sg_project))
+        config = load_config(config_path)
+        store = open_store(config)
+        mapping = config.mapping("dailies")
 
-    print("\n3. Second run: the reply and the status travel back to the studio.")
-    result = run_mapping(config, store, mapping)
-    print(f"   {result.outcome}: {dict(result.counts) or 'nothing to do'}")
+        print(f"syncd demo in {folder}")
+        print(f"  SyncSketch stand-in: {ss.url}   ShotGrid stand-in: {sg.url}\n")
+        print("1. First run: the studio's review (studio/dailies.yaml) goes to SyncSketch and")
+        print("   ShotGrid: items in order, previews, statuses and notes.")
+        print(f"   {_outcome(run_mapping(config, store, mapping))}")
+        review = next(r for r in ss.store.query("review", {}) if r["name"] == "Dailies")
+        items = ss.store.review_items(review["id"])
+        print(f"   SyncSketch review 'Dailies': {', '.join(i['name'] for i in items)}")
+        playlist = sg.store.find("Playlist", [["code", "is", "Dailies"]], ["versions"])[0]
+        print(f"   ShotGrid playlist 'Dailies': {len(playlist['versions'])} versions")
 
-    print("\n4. Third run: nothing changed, so nothing is written.")
-    result = run_mapping(config, store, mapping)
-    print(f"   {result.outcome}: {dict(result.counts) or 'nothing to do'}")
+        print("\n2. Sam comments on frame 24 of sh010 in SyncSketch and approves sh030;")
+        print("   Pat writes a note on sh020 in ShotGrid.")
+        ss.store.add_frame(items[0]["id"], "Soften the rim light too.", frame=23, creator="sam")
+        ss.store.patch("item", items[2]["id"], {"approval_status": "approved"})
+        version = sg.store.find("Version", [["code", "is", "sh020"]], ["id"])[0]
+        sg.store.create(
+            "Note",
+            {
+                "project": {"type": "Project", "id": sg_project},
+                "subject": "sh020",
+                "content": "Grade is a touch warm.",
+                "note_links": [{"type": "Version", "id": version["id"]}],
+                "user": {"type": "HumanUser", "id": pat["id"]},
+            },
+        )
 
-    print(f"\nThe studio review now reads ({studio_file}):\n")
-    print(textwrap.indent(studio_file.read_text(), "    "))
-    print("Try it yourself: edit either file under reviews/, then run")
-    print(f"    syncd run --once -c {config_path}")
-    print(f"    syncd status -c {config_path}")
-    if serve:
-        print("\nServing: syncing every 10 seconds until Ctrl-C.")
-        try:
-            while True:
-                time.sleep(10)
-                result = run_mapping(config, store, mapping)
-                if result.counts:
-                    print(f"   {time.strftime('%H:%M:%S')} {dict(result.counts)}", flush=True)
-        except KeyboardInterrupt:
-            return 0
-    sys.stdout.flush()
-    return 0 if not result.failed else 1
+        print("\n3. Second run: each change reaches the two other systems, exactly once.")
+        print(f"   {_outcome(run_mapping(config, store, mapping))}")
+
+        print("\n4. Third run: nothing changed anywhere, so nothing is written.")
+        last = run_mapping(config, store, mapping)
+        print(f"   {_outcome(last)}")
+
+        studio = (folder / "studio" / "dailies.yaml").read_text()
+        print(f"\nThe studio's review file now reads ({folder / 'studio' / 'dailies.yaml'}):\n")
+        print(textwrap.indent(_readable(studio), "    "))
+        if not serve:
+            print("Run `syncd demo --serve` to keep the stand-ins up and sync every 5 seconds")
+            print("while you edit studio/dailies.yaml (or talk to the stand-ins directly).")
+            return 0 if not last.failed else 1
+        _serve(config, store, mapping, ss, sg)
+        return 0
+    finally:
+        ss.stop()
+        sg.stop()
+
+
+def _readable(text: str) -> str:
+    """The review file without syncd's bookkeeping keys, for the printout."""
+    data = yaml.safe_load(text)
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in ("id", "syncd", "at")}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return yaml.safe_dump(strip(data), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _serve(
+    config: Any, store: Any, mapping: Any, ss: SyncSketchStandIn, sg: ShotGridStandIn
+) -> None:
+    print("\nServing until Ctrl-C. Credentials for the stand-ins:")
+    print(f"  SyncSketch {ss.url}  user {SS_USER}, api key {SS_KEY}")
+    print(f"  ShotGrid   {sg.url}  script {SG_SCRIPT}, key {SG_KEY}")
+    try:
+        while True:
+            time.sleep(5)
+            result = run_mapping(config, store, mapping)
+            if result.counts:
+                print(f"  {time.strftime('%H:%M:%S')} {_outcome(result)}", flush=True)
+    except KeyboardInterrupt:
+        print()

@@ -169,12 +169,17 @@ def test_config_schema_and_db_upgrade(project: Path) -> None:
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     result = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
     assert result.returncode == 0, result.stderr
-    assert "1. First run" in result.stdout
+    assert "SyncSketch review 'Dailies': sh010, sh020, sh030" in result.stdout
+    assert "ShotGrid playlist 'Dailies': 3 versions" in result.stdout
     assert (
-        "4. Third run: nothing changed, so nothing is written.\n   ok: nothing to do"
-        in result.stdout
+        "4. Third run: nothing changed anywhere, so nothing is written.\n"
+        "   ok: nothing to do" in result.stdout
     )
-    studio = yaml.safe_load((tmp_path / "demo" / "reviews" / "studio" / "dailies.yaml").read_text())
-    replies = studio["items"][0]["notes"][0]["replies"]
-    assert replies[0]["author"] == "Sam Supervisor <sam@client.example>"
-    assert studio["items"][2]["status"] == "retake"
+    studio = yaml.safe_load((tmp_path / "demo" / "studio" / "dailies.yaml").read_text())
+    notes = {n["text"]: n for item in studio["items"] for n in item.get("notes", [])}
+    assert notes["Soften the rim light too."]["frame"] == 24
+    assert notes["Soften the rim light too."]["author"] == "Sam Supervisor <sam@client.example>"
+    assert notes["Grade is a touch warm."]["author"] == "Pat Producer <pat@studio.example>"
+    assert studio["items"][2]["status"] == "done"
+    again = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
+    assert again.returncode == 0, again.stderr  # starts afresh every time
