@@ -123,7 +123,11 @@ class PostgresLeases(Leases):
         self._conn = None
 
     def close(self) -> None:
+        """Give every lease back now, so a standby instance need not wait for the session end."""
         with self._lock:
+            if self._conn is not None and not self._conn.closed:
+                with contextlib.suppress(Exception):
+                    self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
             self._drop()
         self._engine.dispose()
 
