@@ -43,6 +43,7 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
+from syncd.core.media import validate as validate_media
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Snapshot
 from syncd.core.planner import plan as make_plan
 from syncd.core.policy import Policy
@@ -333,6 +334,7 @@ class Engine:
         dest = rt.media_dir / source
         dest.mkdir(parents=True, exist_ok=True)
         media = rt.endpoints[source].fetch_media(item, dest)
+        validate_media(media)
         self.store.remember_media(rt.name, source, item.media.token, media.sha256, media.size)
         return media
 
