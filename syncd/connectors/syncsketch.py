@@ -7,7 +7,7 @@ How their objects become ours:
   ``revision_id``) is a media change; syncd's link id lives in the item's ``metadata`` JSON
   under ``syncd_link``, which makes creating an item crash-safe;
 * a comment frame, or a sketch frame that carries text, is a ``Note``; SyncSketch frames are
-  0-based and ours 1-based; replies name their parent frame; the author is the frame's creator
+  0-based and ours 1-based, and its frame 0 (stills, frameless notes) is "no frame"; replies name their parent frame; the author is the frame's creator
   unless the text starts with a ``notetext`` header, written when syncd's account speaks for
   someone else.
 
@@ -398,7 +398,7 @@ def _note(raw: dict[str, Any]) -> Note:
         text=text,
         parent=_id_of(parent, "frame") if parent else None,
         author=author,
-        frame=int(frame) + 1 if frame is not None else None,
+        frame=int(frame) + 1 if frame else None,
         created=_time(raw.get("created")),
         modified=_time(raw.get("modified")),
         token=raw.get("modified"),
@@ -410,7 +410,9 @@ def _person(raw: dict[str, Any]) -> Person:
 
 
 def _frame_out(frame: int | None) -> int:
-    """Ours are 1-based, theirs 0-based; a note on no frame goes on the first one."""
+    """Ours are 1-based, theirs 0-based. SyncSketch has no "no frame": such notes go on its first
+    frame, and its first frame reads back as no frame. Stills (every comment on frame 0) and
+    frameless tracker notes are far more common than notes on the very first frame of a clip."""
     return max(0, frame - 1) if frame is not None else 0
 
 

@@ -156,7 +156,7 @@ def test_notes_replies_frames_and_authors(seeded: Seeded) -> None:
     answer = notes[str(reply["id"])]
     assert answer.parent == str(parent["id"])
     assert answer.author == Person("alice@example.com", "Alice")
-    assert notes[str(sketch["id"])].frame == 1
+    assert notes[str(sketch["id"])].frame is None  # frame 0 (stills, frameless notes): no frame
 
 
 def test_created_note_is_stored_zero_based(seeded: Seeded) -> None:

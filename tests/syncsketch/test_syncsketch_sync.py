@@ -245,7 +245,7 @@ def test_crash_after_a_syncsketch_write_then_rerun_has_no_duplicates(
 ) -> None:
     mem_item = rig.mem.add_item("sh010")
     for n in range(5):
-        rig.mem_add_note(mem_item.id, f"note {n}", frame=n + 1, author=DANA)
+        rig.mem_add_note(mem_item.id, f"note {n}", frame=None if n == 0 else n + 1, author=DANA)
     created = Counter[str]()
     original = rig.ss.create_note
 
@@ -269,7 +269,7 @@ def test_crash_after_a_syncsketch_write_then_rerun_has_no_duplicates(
 def test_lost_answers_from_syncsketch_do_not_duplicate(rig: Rig) -> None:
     mem_item = rig.mem.add_item("sh010", status="wfa")
     for n in range(4):
-        rig.mem_add_note(mem_item.id, f"note {n}", frame=n + 1)
+        rig.mem_add_note(mem_item.id, f"note {n}", frame=None if n == 0 else n + 1)
     faults = rig.standin.faults
     faults.fail_next(1, after_commit=True, method="POST", path_prefix="/api/v1/item/")
     faults.fail_next(2, after_commit=True, method="POST", path_prefix="/api/v1/frame/")
@@ -306,4 +306,17 @@ def test_flaky_server_converges_within_three_runs(rig: Rig) -> None:
     assert len(rig.ss_notes()) == 14
     names = [i["name"] for i in rig.store.review_items(rig.review)]
     assert sorted(names) == sorted(i.name for i in rig.mem.items) and len(names) == 7
+    assert rig.run().counts == {}
+
+
+def test_first_frame_reads_as_no_frame_without_echo(rig: Rig) -> None:
+    """SyncSketch has no frameless notes: frame 0 stands for "no frame" both ways."""
+    mem_item = rig.mem.add_item("sh010", status="wfa")
+    rig.mem_add_note(mem_item.id, "on the first frame", frame=1)
+    rig.mem_add_note(mem_item.id, "on no frame in particular", frame=None)
+    rig.run()
+    assert sorted(n[1:3] for n in rig.ss_notes()) == [
+        ("on no frame in particular", None),
+        ("on the first frame", None),
+    ]
     assert rig.run().counts == {}
