@@ -7,8 +7,8 @@ How their objects become ours:
   ``revision_id``) is a media change; syncd's link id lives in the item's ``metadata`` JSON
   under ``syncd_link``, which makes creating an item crash-safe;
 * a comment frame, or a sketch frame that carries text, is a ``Note``; SyncSketch frames are
-  0-based and ours 1-based, and its frame 0 (stills, frameless notes) is "no frame"; replies name their parent frame; the author is the frame's creator
-  unless the text starts with a ``notetext`` header, written when syncd's account speaks for
+  0-based and ours 1-based, and its frame 0 (stills, frameless notes) is "no frame"; replies
+  name their parent frame; the author is the frame's creator unless the text starts with a ``notetext`` header, written when syncd's account speaks for
   someone else.
 
 A snapshot is two paged listings (every item of the review, every frame of the review), so a
