@@ -8,8 +8,8 @@ How their objects become ours:
   under ``syncd_link``, which makes creating an item crash-safe;
 * a comment frame, or a sketch frame that carries text, is a ``Note``; SyncSketch frames are
   0-based and ours 1-based, and its frame 0 (stills, frameless notes) is "no frame"; replies
-  name their parent frame; the author is the frame's creator unless the text starts with a ``notetext`` header, written when syncd's account speaks for
-  someone else.
+  name their parent frame; the author is the frame's creator unless the text starts with a
+  ``notetext`` header, written when syncd's account speaks for someone else.
 
 A snapshot is two paged listings (every item of the review, every frame of the review), so a
 review of up to 1,000 items and 1,000 frames costs two requests. Creating requests are not
