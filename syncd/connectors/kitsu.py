@@ -17,6 +17,7 @@ along in ``Snapshot.extra`` so a quiet cycle costs the single event-log request.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -394,9 +395,16 @@ class KitsuEndpoint(Endpoint):
         self, task: str, media: LocalMedia, status_id: str | None = None
     ) -> tuple[MediaRef, dict[str, Any]]:
         """Kitsu hangs every preview on a comment: post an empty one, then the file."""
+        filename = upload_name(media)
         comment = self._post_comment(task, "", status_id)
-        preview = self.api.post(f"/actions/tasks/{task}/comments/{comment['id']}/add-preview")
-        uploaded = self.api.upload_preview(preview["id"], media.path, media.filename)
+        try:
+            preview = self.api.post(f"/actions/tasks/{task}/comments/{comment['id']}/add-preview")
+            uploaded = self.api.upload_preview(preview["id"], media.path, filename)
+        except Exception:
+            # a refused file must not leave an empty preview behind in the task's history
+            with contextlib.suppress(Exception):
+                self.api.delete(f"/data/comments/{comment['id']}")
+            raise
         ref = _media_ref(uploaded or preview)
         self.review.media[ref.token] = ref
         return ref, comment
@@ -586,6 +594,31 @@ class KitsuEndpoint(Endpoint):
 
     def close(self) -> None:
         self.api.close()
+
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", 0, "png"),
+    (b"\xff\xd8\xff", 0, "jpg"),
+    (b"GIF8", 0, "gif"),
+    (b"%PDF", 0, "pdf"),
+    (b"ftyp", 4, "mp4"),
+    (b"\x1aE\xdf\xa3", 0, "mkv"),
+)
+KNOWN_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "pdf", "mp4", "mov", "mkv", "webm"})
+
+
+def upload_name(media: LocalMedia) -> str:
+    """The file name to upload: Kitsu refuses extensions it does not know (``.bin``), so an
+    unknown one is replaced by what the first bytes say the file is."""
+    stem, dot, ext = media.filename.rpartition(".")
+    if dot and ext.lower() in KNOWN_EXTENSIONS:
+        return media.filename
+    with media.path.open("rb") as handle:
+        head = handle.read(16)
+    for magic, offset, found in _MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            return f"{stem if dot else media.filename}.{found}"
+    return media.filename
 
 
 def _media_ref(preview: dict[str, Any]) -> MediaRef:
