@@ -30,6 +30,7 @@ from syncd.connectors import notetext
 from syncd.connectors.base import Capabilities, Endpoint
 from syncd.connectors.kitsu_api import SYSTEM, Credentials, KitsuApi, pick
 from syncd.connectors.kitsu_events import (
+    PAGE,
     EventCursor,
     Touched,
     parse_time,
@@ -145,9 +146,9 @@ class KitsuEndpoint(Endpoint):
         tables = self._resolve()
         cursor = None
         if self.events:  # the baseline comes first: what changes during the read is seen again
-            cursor = EventCursor().advance(
-                self._events({"project_id": tables.project, "limit": 100})
-            )
+            # a full page, so the ids of the cursor's window are all known (busy imports aside)
+            baseline = self._events({"project_id": tables.project, "limit": PAGE})
+            cursor = EventCursor().advance(baseline)
         self.tables = tables
         self._read_statuses()
         tables.persons = self._persons()
