@@ -44,6 +44,9 @@ HEADER = (
 )
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# libyaml's parser and emitter when PyYAML was built with it: several times faster
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _now() -> datetime:
@@ -128,14 +131,30 @@ class FileEndpoint(Endpoint):
         self.path = folder / f"{_SAFE.sub('_', review)}.yaml"
         self.media_folder = folder / "media"
         self.reads = 0
+        self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
 
     # -- the file ------------------------------------------------------------------------------
-    def _load(self) -> _Doc:
-        self.reads += 1
-        if not self.path.exists():
-            return _Doc({"review": self.review, "items": []})
+    def _signature(self) -> tuple[int, int, int] | None:
         try:
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _load(self) -> _Doc:
+        """The parsed file; reused while the file on disk is the one this endpoint wrote last.
+
+        Each write rewrites the file (atomically), so reparsing it before every write would make
+        a run quadratic in the size of the review.
+        """
+        self.reads += 1
+        signature = self._signature()
+        if signature is None:
+            return _Doc({"review": self.review, "items": []})
+        if self._cache is not None and self._cache[0] == signature:
+            return _Doc(self._cache[1])
+        try:
+            data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_Loader) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f":{mark.line + 1}" if mark else ""
@@ -145,11 +164,15 @@ class FileEndpoint(Endpoint):
             ) from None
         if not isinstance(data, dict):
             raise FatalError(f"{self.path}: expected a mapping with review and items")
+        self._cache = (signature, data)
         return _Doc(data)
 
     def _save(self, doc: _Doc) -> None:
+        self._cache = None
         self.folder.mkdir(parents=True, exist_ok=True)
-        text = HEADER + yaml.safe_dump(doc.data, sort_keys=False, allow_unicode=True, width=100)
+        text = HEADER + yaml.dump(
+            doc.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+        )
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".syncd-", suffix=".yaml")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -160,6 +183,9 @@ class FileEndpoint(Endpoint):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        signature = self._signature()
+        if signature is not None:
+            self._cache = (signature, doc.data)
 
     def _assign_ids(self, doc: _Doc) -> bool:
         """Give every item and note an id; True when the file needs saving."""

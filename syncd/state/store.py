@@ -21,7 +21,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -33,6 +33,7 @@ from syncd.errors import ConfigError, FatalError
 from syncd.state import schema as t
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATION_LOCK = 0x73796E6364  # "syncd": the advisory lock serialising schema upgrades
 
 
 def now() -> datetime:
@@ -109,8 +110,13 @@ class StateStore:
 
     # -- schema --------------------------------------------------------------------------------
     def upgrade(self) -> None:
+        """Bring the schema to head; instances starting together on PostgreSQL take turns."""
         try:
             with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
                 command.upgrade(_alembic_config(conn), "head")
         except OperationalError as exc:
             raise FatalError(
