@@ -136,7 +136,7 @@ def test_webhook_triggers_a_run_and_refuses_bad_calls(tmp_path: Path) -> None:
 
 def test_sigterm_mid_run_exits_cleanly_and_loses_nothing(tmp_path: Path) -> None:
     config = write_config(tmp_path, ["slow"], service={"stop_timeout": 20})
-    write_review(tmp_path / "a", "slow", items=5, notes=10)
+    write_review(tmp_path / "a", "slow", items=5, notes=40)
     db = tmp_path / "state.db"
 
     def writes_done() -> int:
@@ -149,7 +149,7 @@ def test_sigterm_mid_run_exits_cleanly_and_loses_nothing(tmp_path: Path) -> None
                 return 0
 
     with running(config) as daemon:
-        wait_for(lambda: writes_done() >= 3, timeout=30)
+        wait_for(lambda: writes_done() >= 5 + 3, timeout=30, every=0.01)  # items, then notes
         daemon.signal(signal.SIGTERM)
         started = time.monotonic()
         assert daemon.wait(20) == 0
@@ -163,7 +163,7 @@ def test_sigterm_mid_run_exits_cleanly_and_loses_nothing(tmp_path: Path) -> None
     stopped = runs(db, "slow")[-1]
     assert stopped["outcome"] == "stopped"
     written = note_texts(tmp_path / "b", "slow")
-    assert 0 < len(written) == linked < 50  # cut short, and every write recorded
+    assert 0 < len(written) == linked < 200  # cut short, and every write recorded
     subprocess.run(
         [sys.executable, "-m", "syncd", "run", "--once", "-c", str(config)],
         check=True,
