@@ -281,14 +281,18 @@ def open_kitsu_endpoint(name: str, system: dict[str, Any], selector: dict[str, A
     missing = [k for k in ("project", "playlist", "task_type") if not selector.get(k)]
     if missing:
         raise ConfigError(f"{name}: the Kitsu selector needs {', '.join(missing)}")
+    retry = system.get("retry") or {}
     api = KitsuApi(
         url,
         Credentials(email, password, token),
         timeout=float(system.get("timeout", 60)),
-        attempts=int(system.get("retries", 5)),
+        attempts=int(retry.get("attempts", 5)),
+        backoff=float(retry.get("backoff", 0.5)),
     )
     wanted = {k: str(selector[k]) for k in ("project", "playlist", "task_type")}
-    return KitsuEndpoint(name, api, wanted, events=bool(system.get("events", True)))
+    # ``events`` is the live listener's switch (the service's business); ``event_log: false``
+    # turns incremental reads off for accounts without manager rights.
+    return KitsuEndpoint(name, api, wanted, event_log=bool(system.get("event_log", True)))
 
 
 __all__ = ["SYSTEM", "KitsuEndpoint", "open_kitsu_endpoint"]

@@ -42,9 +42,17 @@ class KitsuApi:
     """An authenticated Zou client; every call goes through ``HttpClient`` (retries, errors)."""
 
     def __init__(
-        self, url: str, credentials: Credentials, *, timeout: float = 60.0, attempts: int = 5
+        self,
+        url: str,
+        credentials: Credentials,
+        *,
+        timeout: float = 60.0,
+        attempts: int = 5,
+        backoff: float = 0.5,
     ) -> None:
-        self.http = HttpClient(SYSTEM, url.rstrip("/"), timeout=timeout, attempts=attempts)
+        self.http = HttpClient(
+            SYSTEM, url.rstrip("/"), timeout=timeout, attempts=attempts, backoff=backoff
+        )
         self.credentials = credentials
         self._access: str | None = credentials.token
         self._refresh: str | None = None

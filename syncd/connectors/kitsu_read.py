@@ -37,14 +37,14 @@ class KitsuReader(Endpoint):
     """The reading half of the Kitsu endpoint; it also holds the state the writes update."""
 
     def __init__(
-        self, name: str, api: KitsuApi, selector: dict[str, str], *, events: bool = True
+        self, name: str, api: KitsuApi, selector: dict[str, str], *, event_log: bool = True
     ) -> None:
         super().__init__(name)
         self.api = api
         self.selector = selector
         self.key = json.dumps(selector, sort_keys=True)
-        self.events = events
-        if not events:
+        self.events = event_log
+        if not event_log:
             self.capabilities = replace(self.capabilities, has_cursor=False)
         self.tables: Tables | None = None
         self.review = Review()
@@ -171,7 +171,7 @@ class KitsuReader(Endpoint):
             denied=(
                 f"the account {self.api.credentials.email} cannot read Kitsu's event log, which "
                 f"needs manager rights {where}: give it the manager role there, or set "
-                "`events: false` on this system to read the whole playlist on every run"
+                "`event_log: false` on this system to read the whole playlist on every run"
             ),
         )
 

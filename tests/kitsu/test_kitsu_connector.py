@@ -229,7 +229,7 @@ def test_wrong_url_is_a_clear_error(zou, side) -> None:
     with pytest.raises(FatalError, match="no Kitsu API found"):
         connect(zou, side.review, url=f"{zou.url}/nothing/here").snapshot()
     with pytest.raises(SyncdError, match="cannot connect"):
-        connect(zou, side.review, url="http://127.0.0.1:9", retries=1).snapshot()
+        connect(zou, side.review, url="http://127.0.0.1:9", retry={"attempts": 1}).snapshot()
     with pytest.raises(ConfigError):
         open_kitsu_endpoint("kitsu", system(zou, url="kitsu.example"), selector(side.review))
 
@@ -239,8 +239,8 @@ def test_event_log_without_manager_rights_says_what_to_do(zou, side, rest) -> No
     ep = connect(zou, side.review, email=artist.email, password=artist.password)
     with pytest.raises(FatalError, match="manager rights") as err:
         ep.snapshot()
-    assert "events: false" in str(err.value)
-    plain = connect(zou, side.review, email=artist.email, password=artist.password, events=False)
+    assert "event_log: false" in str(err.value)
+    plain = connect(zou, side.review, email=artist.email, password=artist.password, event_log=False)
     assert not plain.capabilities.has_cursor
     assert [i.name for i in plain.snapshot().items] == side.review.shot_names
 
