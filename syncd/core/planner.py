@@ -531,22 +531,18 @@ class _Planner:
         direction = self.pol.notes
         present: dict[str, dict[str, Note]] = {}
         fps: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}  # endpoint -> note -> fp
-        note_link: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}
-        unlinked: list[tuple[int, int, int, str, Note]] = []
+        hinted: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}  # bound by stored link
+        unlinked: dict[str, list[Note]] = {}
         fp_cache: dict[tuple[str, int | None], str] = {}
         clean: dict[str, int] = {}  # link -> generation while unchanged on every side, else -1
-        for ep_index, ep in enumerate(self.eps):
-            notes = self.snaps[ep].notes
+        for ep in self.eps:
             natives = self.rec.natives("note", ep)
             ep_seen = self.rec.seen_for("content", ep)
             items_here = self.item_link[ep]
             ep_fps = fps[ep]
-            ep_links = note_link[ep]
-            depth = _depths(notes, {n.id: n for n in notes})
-            for pos, note in enumerate(notes):
-                d = depth.get(note.id)
-                if d is None or note.item not in items_here:
-                    continue  # an orphan: its item or parent is not in this review
+            for note in self.snaps[ep].notes:
+                if note.item not in items_here:
+                    continue  # an orphan: its item is not in this review
                 content = (note.text, note.frame)
                 fp = fp_cache.get(content)
                 if fp is None:
@@ -554,25 +550,17 @@ class _Planner:
                 ep_fps[note.id] = fp
                 link_id = natives.get(note.id)
                 if link_id is None and note.link:
-                    stored = self.rec.links.get(note.link)
-                    if (
-                        stored is not None
-                        and stored.kind == "note"
-                        and not self.has_member(note.link, ep)
-                    ):
-                        link_id = note.link
-                        self.bind(
-                            link_id, "note", ep, note.id, item=stored.item, parent=stored.parent
-                        )
+                    link_id = self.bind_hinted(note, ep)
+                    if link_id is not None:
+                        hinted[ep][note.id] = link_id
                 slot = present.get(link_id) if link_id is not None else None
                 if link_id is None or (slot is not None and ep in slot):
-                    unlinked.append((d, ep_index, pos, ep, note))
+                    unlinked.setdefault(ep, []).append(note)
                     continue
                 if slot is None:
                     present[link_id] = {ep: note}
                 else:
                     slot[ep] = note
-                ep_links[note.id] = link_id
                 r = ep_seen.get(link_id)
                 if r is not None and r.fp == fp:
                     if clean.setdefault(link_id, r.gen) != r.gen:
@@ -580,7 +568,7 @@ class _Planner:
                 else:
                     clean[link_id] = -1
         if unlinked:
-            self.adopt_notes(present, unlinked, fps, note_link)
+            self.adopt_notes(present, unlinked, fps, hinted)
         content_seen = {ep: self.rec.seen_for("content", ep) for ep in self.eps}
         n_eps = len(self.eps)
         if self.dead or direction.off:
@@ -634,14 +622,26 @@ class _Planner:
             link = self.link(link.parent)
         return depth
 
+    def bind_hinted(self, note: Note, ep: str) -> str | None:
+        """A note carrying a syncd link id that the state lacks (a crash before the record)."""
+        stored = self.rec.links.get(note.link or "")
+        if stored is None or stored.kind != "note" or self.has_member(stored.id, ep):
+            return None
+        self.bind(stored.id, "note", ep, note.id, item=stored.item, parent=stored.parent)
+        return stored.id
+
     def adopt_notes(
         self,
         present: dict[str, dict[str, Note]],
-        unlinked: list[tuple[int, int, int, str, Note]],
+        unlinked: dict[str, list[Note]],
         fps: dict[str, dict[str, str]],
-        note_link: dict[str, dict[str, str]],
+        hinted: dict[str, dict[str, str]],
     ) -> None:
-        """Link notes that already exist on several sides (after a crash, say) by content."""
+        """Link notes that already exist on several sides (after a crash, say) by content.
+
+        Parents before replies, endpoints in the mapping's order, so a reply finds its parent's
+        link whether that parent was linked before or is being linked now.
+        """
         index: dict[tuple[str, str | None, str], list[str]] = {}
         for link_id, objs in present.items():
             link = self.link(link_id)
@@ -650,12 +650,24 @@ class _Planner:
                 bucket = index.setdefault(key, [])
                 if link_id not in bucket:
                     bucket.append(link_id)
-        unlinked.sort(key=lambda row: row[:3])
-        for _, _, _, ep, note in unlinked:
+        rows: list[tuple[int, int, int, str, Note]] = []
+        for ep_index, ep in enumerate(self.eps):
+            notes = self.snaps[ep].notes
+            depth = _depths(notes, {n.id: n for n in notes})
+            for pos, note in enumerate(unlinked.get(ep, ())):
+                if note.id in depth:
+                    rows.append((depth[note.id], ep_index, pos, ep, note))
+        rows.sort(key=lambda row: row[:3])
+        linked_now: dict[str, dict[str, str]] = {ep: dict(hinted[ep]) for ep in self.eps}
+        for _, _, _, ep, note in rows:
             item_link = self.item_link[ep][note.item]
-            parent = note_link[ep].get(note.parent) if note.parent else None
-            if note.parent and parent is None:
-                continue
+            parent = None
+            if note.parent:
+                parent = self.rec.natives("note", ep).get(note.parent) or linked_now[ep].get(
+                    note.parent
+                )
+                if parent is None:
+                    continue
             key = (item_link, parent, fps[ep][note.id])
             link_id = None
             for cand in index.get(key, ()):
@@ -668,7 +680,7 @@ class _Planner:
                 index.setdefault(key, []).append(link_id)
             self.bind(link_id, "note", ep, note.id, item=item_link, parent=parent)
             present.setdefault(link_id, {})[ep] = note
-            note_link[ep][note.id] = link_id
+            linked_now[ep][note.id] = link_id
 
     def plan_content(
         self,
