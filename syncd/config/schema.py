@@ -75,6 +75,12 @@ SYSTEM_TYPES: dict[str, dict[str, Any]] = {
                 "default": False,
                 "description": "Listen to Kitsu's event stream to trigger runs at once.",
             },
+            "event_log": {
+                "type": "boolean",
+                "default": True,
+                "description": "Read incrementally from the event log (needs manager rights); "
+                "false re-reads the whole playlist every run.",
+            },
             "events_url": {
                 "type": "string",
                 "description": "Event stream URL when it is not the API URL.",
