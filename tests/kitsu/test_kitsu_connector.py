@@ -90,11 +90,13 @@ def test_create_note_returns_what_the_next_snapshot_reads(side) -> None:
         NewNote(item=item.id, text="Softer key", link="l1", author=ALICE, frame=7)
     )
     mine = ep.create_note(NewNote(item=item.id, text="plain", link="l2"))
-    reply = ep.create_note(NewNote(item=item.id, text="agreed", link="l3", parent=made.id))
     again = {n.id: n for n in connect(side.zou, side.review).snapshot().notes}
     assert again[made.id] == made and made.author == ALICE and made.frame == 7
     assert again[mine.id] == mine and mine.author is not None
     assert mine.author.email == side.zou.admin_email
+    # (a reply touches its comment's updated_at, hence the order of these checks)
+    reply = ep.create_note(NewNote(item=item.id, text="agreed", link="l3", parent=made.id))
+    again = {n.id: n for n in connect(side.zou, side.review).snapshot().notes}
     assert again[reply.id] == reply and reply.parent == made.id
     raw = next(c for c in side.comments("SH0020") if c["id"] == made.id)
     assert raw["text"] == "[by Alice Smith <alice@studio.example>; frame 7] Softer key"
