@@ -1,6 +1,6 @@
 """``syncd run --once`` between a real Kitsu (Zou) and a review file, both ways.
 
-Comments, replies, statuses, previews and order; a change on either side arrives on the next
+Comments, replies, statuses, previews and order, both ways; a change on either side arrives on the next
 run; reruns with no change write nothing; a run killed mid-way and rerun leaves no duplicate and
 nothing missing.
 """
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.e2e.helpers import all_notes, kill_mid_run, read_review, run_once, writes
-from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
+from tests.kitsu.builders import ReviewFixture, ZouRest, build_review, make_png
 
 pytestmark = pytest.mark.zou
 
@@ -44,7 +44,7 @@ def write_config(folder: Path, zou: Any, review: ReviewFixture) -> None:
                     },
                     "local": {"review": "dailies"},
                 },
-                "sync": {"notes": "both", "statuses": "both", "media": "kitsu", "order": "kitsu"},
+                "sync": {"notes": "both", "statuses": "both", "media": "both", "order": "both"},
                 "conflicts": "kitsu",
                 "statuses": [
                     {"kitsu": "wfa", "local": "for_review"},
@@ -124,6 +124,29 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
     local = read_review(local_path)
     assert [i["name"] for i in local["items"]] == list(reversed(review.shot_names))
     assert "Also check the hair." in {n["text"] for n in all_notes(local)}
+
+    # file side: a new preview for the first item and a new order go to Kitsu
+    local = read_review(local_path)
+    media_dir = tmp_path / "reviews" / "media"
+    (media_dir / "retake-v2.png").write_bytes(make_png(color=(220, 40, 40)))
+    local["items"][0]["media"] = {"file": "media/retake-v2.png"}
+    local["items"] = [local["items"][1], local["items"][0], local["items"][2]]
+    local_path.write_text(yaml.safe_dump(local, sort_keys=False))
+    entries_before = {
+        s["entity_id"]: s["preview_file_id"]
+        for s in rest.get(f"/data/playlists/{review.playlist_id}")["shots"]
+    }
+    run_once(tmp_path, env)
+    shots = rest.get(f"/data/playlists/{review.playlist_id}")["shots"]
+    names = dict(zip(review.shot_ids, review.shot_names, strict=True))
+    assert [names[s["entity_id"]] for s in shots] == [i["name"] for i in local["items"]]
+    changed = local["items"][1]["name"]
+    changed_id = review.shot_ids[review.shot_names.index(changed)]
+    after = {s["entity_id"]: s["preview_file_id"] for s in shots}
+    assert after[changed_id] != entries_before[changed_id]
+    assert {k: v for k, v in after.items() if k != changed_id} == {
+        k: v for k, v in entries_before.items() if k != changed_id
+    }
 
     # quiet: three reruns write nothing on either side
     for _ in range(3):
