@@ -1,8 +1,8 @@
 """``syncd run --once`` between a real Kitsu (Zou) and a review file, both ways.
 
-Comments, replies, statuses, previews and order, both ways; a change on either side arrives on the next
-run; reruns with no change write nothing; a run killed mid-way and rerun leaves no duplicate and
-nothing missing.
+Comments, replies, statuses, previews and order, both ways; a change on either side arrives on
+the next run; reruns with no change write nothing; a run killed mid-way and rerun leaves no
+duplicate and nothing missing.
 """
 
 from __future__ import annotations
