@@ -154,7 +154,7 @@ class HttpClient:
                 elif not expect_json:
                     return response
                 else:
-                    return _json(where, response)
+                    return decode_json(where, response)
             if attempt == attempts:
                 break
             with self._lock:
@@ -239,7 +239,8 @@ def _client_error(where: str, response: requests.Response) -> Exception:
     return SkippableError(f"{where}: HTTP {status}{hint}")
 
 
-def _json(where: str, response: requests.Response) -> Any:
+def decode_json(where: str, response: requests.Response) -> Any:
+    """The JSON body; no body is None; anything else is an error, never an empty result."""
     if response.status_code == 204 or not response.content:
         return None
     try:

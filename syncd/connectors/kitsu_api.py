@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from syncd.connectors.http import HttpClient, safe_url
+from syncd.connectors.http import HttpClient, decode_json, safe_url
 from syncd.errors import ConfigError, FatalError, SkippableError
 
 SYSTEM = "kitsu"
@@ -89,7 +89,7 @@ class KitsuApi:
                 f"{SYSTEM}: login refused for {creds.email} at {safe_url(self.base_url)}: "
                 "check the e-mail and password"
             )
-        answer = _decode(f"{SYSTEM}: POST {safe_url(response.url)}", response)
+        answer = decode_json(f"{SYSTEM}: POST {safe_url(response.url)}", response)
         if not isinstance(answer, dict) or not answer.get("access_token"):
             raise FatalError(
                 f"{SYSTEM}: the login answer of {safe_url(self.base_url)} has no token"
@@ -184,7 +184,7 @@ class KitsuApi:
             return (
                 response
                 if raw
-                else _decode(f"{SYSTEM}: {method} {safe_url(response.url)}", response)
+                else decode_json(f"{SYSTEM}: {method} {safe_url(response.url)}", response)
             )
         raise AssertionError("unreachable")
 
@@ -289,16 +289,3 @@ def _is_token_error(response: requests.Response) -> bool:
     except ValueError:
         return False
     return isinstance(body, dict) and "msg" in body
-
-
-def _decode(where: str, response: requests.Response) -> Any:
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        ctype = response.headers.get("Content-Type", "?")
-        raise FatalError(
-            f"{where}: expected JSON but got {ctype} (HTTP {response.status_code}); "
-            "is the URL right?"
-        ) from None

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def kill_mid_run(
                     f"syncd finished (exit {proc.returncode}) before "
                     f"{after_writes} writes; make the test's run bigger"
                 )
-            done = _journal_done(db)
+            done = journal_done(db)
             if done >= after_writes:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(10)
@@ -88,7 +89,8 @@ def kill_mid_run(
             proc.wait(10)
 
 
-def _journal_done(db: Path) -> int:
+def journal_done(db: Path) -> int:
+    """Writes the state database's journal records as done (0 before the first run)."""
     if not db.exists():
         return 0
     try:
@@ -114,3 +116,28 @@ def all_notes(review: dict[str, Any]) -> list[dict[str, Any]]:
     for item in review.get("items", []):
         visit(item.get("notes"))
     return out
+
+
+def kitsu_texts(rest: Any, task_ids: Iterable[str]) -> list[str]:
+    """Every comment and reply text on these Kitsu tasks, as Kitsu stores them."""
+    texts = []
+    for task_id in task_ids:
+        for comment in rest.get(f"/data/tasks/{task_id}/comments"):
+            if comment.get("text"):
+                texts.append(comment["text"])
+            texts.extend(reply["text"] for reply in comment.get("replies") or [])
+    return texts
+
+
+def reverse_playlist(rest: Any, playlist_id: str) -> None:
+    """Reorder a Kitsu playlist the way its UI does: PUT the shots list in the new order."""
+    playlist = rest.get(f"/data/playlists/{playlist_id}")
+    rest.put(
+        f"/data/playlists/{playlist_id}",
+        {
+            "shots": [
+                {"entity_id": s["entity_id"], "preview_file_id": s.get("preview_file_id")}
+                for s in reversed(playlist["shots"])
+            ]
+        },
+    )

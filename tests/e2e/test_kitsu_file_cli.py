@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.e2e.helpers import all_notes, kill_mid_run, read_review, run_once, writes
+from tests.e2e.helpers import (
+    all_notes,
+    journal_done,
+    kill_mid_run,
+    kitsu_texts,
+    read_review,
+    reverse_playlist,
+    run_once,
+    writes,
+)
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review, make_png
 
 pytestmark = pytest.mark.zou
@@ -57,15 +66,6 @@ def write_config(folder: Path, zou: Any, review: ReviewFixture) -> None:
     (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
-def kitsu_texts(rest: ZouRest, task_id: str) -> list[str]:
-    texts = []
-    for comment in rest.get(f"/data/tasks/{task_id}/comments"):
-        if comment.get("text"):
-            texts.append(comment["text"])
-        texts.extend(reply["text"] for reply in comment.get("replies") or [])
-    return texts
-
-
 def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path) -> None:
     review = build_review(gazu_client, shots=3, comments_per_shot=1, with_png_preview=True)
     rest = ZouRest(gazu_client)
@@ -82,7 +82,7 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
         media = tmp_path / "reviews" / item["media"]["file"]
         assert media.is_file()
         assert hashlib.sha256(media.read_bytes()).hexdigest() == item["media"]["sha256"]
-    kitsu_comment_texts = {t for task in review.task_ids for t in kitsu_texts(rest, task)}
+    kitsu_comment_texts = set(kitsu_texts(rest, review.task_ids))
     local_texts = {n["text"] for n in all_notes(local)}
     assert kitsu_comment_texts <= local_texts | {""}
 
@@ -98,9 +98,9 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
     local_path.write_text(yaml.safe_dump(local, sort_keys=False))
     run_once(tmp_path, env)
     task_of = review.task_by_shot
-    texts_1 = kitsu_texts(rest, task_of[review.shot_ids[1]])
+    texts_1 = kitsu_texts(rest, [task_of[review.shot_ids[1]]])
     assert any("Timing feels late here." in t and "frame 5" in t for t in texts_1)
-    texts_0 = kitsu_texts(rest, task_of[review.shot_ids[0]])
+    texts_0 = kitsu_texts(rest, [task_of[review.shot_ids[0]]])
     assert any("Agreed, fixing it." in t for t in texts_0)
     task_2 = rest.get(f"/data/tasks/{task_of[review.shot_ids[2]]}")
     assert task_2["task_status_id"] == review.status_id("done")
@@ -110,16 +110,7 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
         f"/actions/tasks/{task_of[review.shot_ids[0]]}/comment",
         {"task_status_id": review.status_id("wfa"), "comment": "Also check the hair."},
     )
-    playlist = rest.get(f"/data/playlists/{review.playlist_id}")
-    rest.put(
-        f"/data/playlists/{review.playlist_id}",
-        {
-            "shots": [
-                {"entity_id": s["entity_id"], "preview_file_id": s.get("preview_file_id")}
-                for s in reversed(playlist["shots"])
-            ]
-        },
-    )
+    reverse_playlist(rest, review.playlist_id)
     run_once(tmp_path, env)
     local = read_review(local_path)
     assert [i["name"] for i in local["items"]] == list(reversed(review.shot_names))
@@ -159,10 +150,13 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
         local["items"][n % 3].setdefault("notes", []).append({"text": text})
     local_path.write_text(yaml.safe_dump(local, sort_keys=False))
     kill_mid_run(
-        tmp_path, tmp_path / "state.db", after_writes=_journal_writes(tmp_path) + 3, env=env
+        tmp_path,
+        tmp_path / "state.db",
+        after_writes=journal_done(tmp_path / "state.db") + 3,
+        env=env,
     )
     run_once(tmp_path, env)
-    in_kitsu = Counter(t for task in review.task_ids for t in kitsu_texts(rest, task))
+    in_kitsu = Counter(kitsu_texts(rest, review.task_ids))
     for text in expected:
         assert in_kitsu[text] == 1, f"{text!r} is in Kitsu {in_kitsu[text]} times"
     local_counts = Counter(n["text"] for n in all_notes(read_review(local_path)))
@@ -170,10 +164,3 @@ def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path)
         local_counts
     )
     assert writes(run_once(tmp_path, env)) == {}
-
-
-def _journal_writes(folder: Path) -> int:
-    import sqlite3
-
-    with sqlite3.connect(folder / "state.db") as conn:
-        return int(conn.execute("SELECT count(*) FROM journal WHERE state='done'").fetchone()[0])

@@ -18,7 +18,15 @@ import pytest
 import yaml
 
 from syncd.standins.syncsketch import SyncSketchStandIn
-from tests.e2e.helpers import kill_mid_run, run_once, syncd, writes
+from tests.e2e.helpers import (
+    journal_done,
+    kill_mid_run,
+    kitsu_texts,
+    reverse_playlist,
+    run_once,
+    syncd,
+    writes,
+)
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
 
 pytestmark = pytest.mark.zou
@@ -84,16 +92,6 @@ def write_config(
         ],
     }
     (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-
-
-def kitsu_texts(rest: ZouRest, task_ids: list[str]) -> list[str]:
-    texts = []
-    for task_id in task_ids:
-        for comment in rest.get(f"/data/tasks/{task_id}/comments"):
-            if comment.get("text"):
-                texts.append(comment["text"])
-            texts.extend(reply["text"] for reply in comment.get("replies") or [])
-    return texts
 
 
 def ss_review_items(ss: SyncSketchStandIn) -> list[dict[str, Any]]:
@@ -164,16 +162,7 @@ def test_kitsu_and_syncsketch_stay_in_step(
         f"/actions/tasks/{task_of[review.shot_ids[0]]}/comment",
         {"task_status_id": review.status_id("retake"), "comment": ""},
     )
-    playlist = rest.get(f"/data/playlists/{review.playlist_id}")
-    rest.put(
-        f"/data/playlists/{review.playlist_id}",
-        {
-            "shots": [
-                {"entity_id": s["entity_id"], "preview_file_id": s.get("preview_file_id")}
-                for s in reversed(playlist["shots"])
-            ]
-        },
-    )
+    reverse_playlist(rest, review.playlist_id)
     run_once(tmp_path, env)
     items = ss_review_items(syncsketch)
     assert [i["name"] for i in items] == list(reversed(review.shot_names))
@@ -200,7 +189,7 @@ def test_kitsu_and_syncsketch_stay_in_step(
     expected = [f"note {n} from SyncSketch" for n in range(8)]
     for n, text in enumerate(expected):
         syncsketch.store.add_frame(items[n % 3]["id"], text, frame=n, creator="sam")
-    done = _journal_done(tmp_path)
+    done = journal_done(tmp_path / "state.db")
     kill_mid_run(tmp_path, tmp_path / "state.db", after_writes=done + 3, env=env)
     run_once(tmp_path, env)
     in_kitsu = Counter(t.split("] ", 1)[-1] for t in kitsu_texts(rest, review.task_ids))
@@ -235,10 +224,3 @@ def ss_texts_plain(ss: SyncSketchStandIn) -> list[str]:
     from syncd.connectors.notetext import parse
 
     return [parse(t)[0] for t in ss_texts(ss)]
-
-
-def _journal_done(folder: Path) -> int:
-    import sqlite3
-
-    with sqlite3.connect(folder / "state.db") as conn:
-        return int(conn.execute("SELECT count(*) FROM journal WHERE state='done'").fetchone()[0])

@@ -19,7 +19,7 @@ import yaml
 from syncd.connectors.notetext import parse
 from syncd.standins.shotgrid import ShotGridStandIn
 from syncd.standins.syncsketch import SyncSketchStandIn
-from tests.e2e.helpers import kill_mid_run, run_once, writes
+from tests.e2e.helpers import journal_done, kill_mid_run, reverse_playlist, run_once, writes
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
 
 pytestmark = pytest.mark.zou
@@ -267,16 +267,7 @@ def test_three_way_review(
     assert "Grade is too warm, per Kitsu." in notes and "Grade is fine, per ShotGrid." not in notes
 
     # order follows Kitsu everywhere
-    playlist = rest.get(f"/data/playlists/{review.playlist_id}")
-    rest.put(
-        f"/data/playlists/{review.playlist_id}",
-        {
-            "shots": [
-                {"entity_id": s["entity_id"], "preview_file_id": s.get("preview_file_id")}
-                for s in reversed(playlist["shots"])
-            ]
-        },
-    )
+    reverse_playlist(rest, review.playlist_id)
     run_once(tmp_path, env)
     expected_order = list(reversed(review.shot_names))
     assert [i["name"] for i in sides.ss_items()] == expected_order
@@ -297,10 +288,7 @@ def test_three_way_review(
                 "note_links": [{"type": "Version", "id": sides.sg_versions()[n % 3]["id"]}],
             },
         )
-    import sqlite3
-
-    with sqlite3.connect(tmp_path / "state.db") as conn:
-        done = int(conn.execute("SELECT count(*) FROM journal WHERE state='done'").fetchone()[0])
+    done = journal_done(tmp_path / "state.db")
     kill_mid_run(tmp_path, tmp_path / "state.db", after_writes=done + 4, env=env)
     run_once(tmp_path, env)
     notes = sides.assert_same_notes()
