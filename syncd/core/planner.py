@@ -89,11 +89,19 @@ class _Planner:
         """endpoint -> native item id -> link"""
         self.item_present: dict[str, dict[str, Item]] = {}
         self.deleting_items: set[tuple[str, str]] = set()
+        self.fp_cache: dict[tuple[str, int | None], str] = {}
         caps = {ep: policy.caps(ep) for ep in self.eps}
         self.writable_eps = frozenset(ep for ep in self.eps if not caps[ep].read_only)
         self.editable_eps = frozenset(ep for ep in self.writable_eps if caps[ep].can_edit_notes)
 
     # -- plumbing ------------------------------------------------------------------------------
+    def note_fp(self, note: Note) -> str:
+        content = (note.text, note.frame)
+        fp = self.fp_cache.get(content)
+        if fp is None:
+            fp = self.fp_cache[content] = note_fingerprint(note.text, note.frame)
+        return fp
+
     def link(self, link_id: str) -> LinkRecord:
         found = self.rec.links.get(link_id)
         return found if found is not None else self.new_links[link_id]
@@ -530,45 +538,48 @@ class _Planner:
     def plan_notes(self) -> None:
         direction = self.pol.notes
         present: dict[str, dict[str, Note]] = {}
-        fps: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}  # endpoint -> note -> fp
         hinted: dict[str, dict[str, str]] = {ep: {} for ep in self.eps}  # bound by stored link
         unlinked: dict[str, list[Note]] = {}
-        fp_cache: dict[tuple[str, int | None], str] = {}
+        fp_cache = self.fp_cache
         clean: dict[str, int] = {}  # link -> generation while unchanged on every side, else -1
         for ep in self.eps:
-            natives = self.rec.natives("note", ep)
-            ep_seen = self.rec.seen_for("content", ep)
+            index = self.rec.note_index.get(ep, {})
             items_here = self.item_link[ep]
-            ep_fps = fps[ep]
             for note in self.snaps[ep].notes:
                 if note.item not in items_here:
                     continue  # an orphan: its item is not in this review
+                entry = index.get(note.id)
+                if entry is None:
+                    link_id = self.bind_hinted(note, ep) if note.link else None
+                    if link_id is None:
+                        unlinked.setdefault(ep, []).append(note)
+                        continue
+                    hinted[ep][note.id] = link_id
+                    r = None
+                else:
+                    link_id, r = entry
+                slot = present.get(link_id)
+                if slot is None:
+                    present[link_id] = {ep: note}
+                elif ep in slot:
+                    unlinked.setdefault(ep, []).append(note)
+                    continue
+                else:
+                    slot[ep] = note
+                if r is None:
+                    clean[link_id] = -1
+                    continue
                 content = (note.text, note.frame)
                 fp = fp_cache.get(content)
                 if fp is None:
                     fp = fp_cache[content] = note_fingerprint(note.text, note.frame)
-                ep_fps[note.id] = fp
-                link_id = natives.get(note.id)
-                if link_id is None and note.link:
-                    link_id = self.bind_hinted(note, ep)
-                    if link_id is not None:
-                        hinted[ep][note.id] = link_id
-                slot = present.get(link_id) if link_id is not None else None
-                if link_id is None or (slot is not None and ep in slot):
-                    unlinked.setdefault(ep, []).append(note)
-                    continue
-                if slot is None:
-                    present[link_id] = {ep: note}
-                else:
-                    slot[ep] = note
-                r = ep_seen.get(link_id)
-                if r is not None and r.fp == fp:
+                if r.fp == fp:
                     if clean.setdefault(link_id, r.gen) != r.gen:
                         clean[link_id] = -1
                 else:
                     clean[link_id] = -1
         if unlinked:
-            self.adopt_notes(present, unlinked, fps, hinted)
+            self.adopt_notes(present, unlinked, hinted)
         content_seen = {ep: self.rec.seen_for("content", ep) for ep in self.eps}
         n_eps = len(self.eps)
         if self.dead or direction.off:
@@ -587,7 +598,7 @@ class _Planner:
                 gen = -1
                 for ep, note in objs.items():
                     r = content_seen[ep].get(link_id)
-                    if r is None or r.fp != fps[ep][note.id] or (gen != -1 and r.gen != gen):
+                    if r is None or r.fp != self.note_fp(note) or (gen != -1 and r.gen != gen):
                         break
                     gen = r.gen
                 else:
@@ -606,7 +617,7 @@ class _Planner:
                 continue
             if self.handle_gone(link_id, objs, "note", direction):
                 continue
-            res = self.plan_content(link_id, objs, fps, present)
+            res = self.plan_content(link_id, objs, present)
             self.create_missing_notes(link_id, objs, res)
         for link_id, link in self.rec.links.items():
             if link.kind == "note" and link_id not in present and not link.deleted:
@@ -634,7 +645,6 @@ class _Planner:
         self,
         present: dict[str, dict[str, Note]],
         unlinked: dict[str, list[Note]],
-        fps: dict[str, dict[str, str]],
         hinted: dict[str, dict[str, str]],
     ) -> None:
         """Link notes that already exist on several sides (after a crash, say) by content.
@@ -645,8 +655,8 @@ class _Planner:
         index: dict[tuple[str, str | None, str], list[str]] = {}
         for link_id, objs in present.items():
             link = self.link(link_id)
-            for ep, note in objs.items():
-                key = (link.item or "", link.parent, fps[ep][note.id])
+            for note in objs.values():
+                key = (link.item or "", link.parent, self.note_fp(note))
                 bucket = index.setdefault(key, [])
                 if link_id not in bucket:
                     bucket.append(link_id)
@@ -668,7 +678,7 @@ class _Planner:
                 )
                 if parent is None:
                     continue
-            key = (item_link, parent, fps[ep][note.id])
+            key = (item_link, parent, self.note_fp(note))
             link_id = None
             for cand in index.get(key, ()):
                 if cand not in self.dead and not self.has_member(cand, ep):
@@ -686,19 +696,18 @@ class _Planner:
         self,
         link_id: str,
         objs: dict[str, Note],
-        fps: dict[str, dict[str, str]],
         present: dict[str, dict[str, Note]],
     ) -> _Resolution:
         direction = self.pol.notes
         if direction.off:
             return _Resolution(None, [], 0)
-        note_fps = {ep: fps[ep][n.id] for ep, n in objs.items()}
+        note_fps = {ep: self.note_fp(n) for ep, n in objs.items()}
         valid = set(objs)
         writable = {ep for ep in objs if ep in self.editable_eps}
         stamps = {ep: n.modified or n.created for ep, n in objs.items()}
         if self.pol.conflicts == KEEP_BOTH:
             self.fork_conflicts(link_id, objs, note_fps, present)
-            note_fps = {ep: fps[ep][n.id] for ep, n in objs.items()}
+            note_fps = {ep: self.note_fp(n) for ep, n in objs.items()}
             valid = set(objs)
         res = self.resolve(link_id, "content", note_fps, valid, direction, writable, stamps)
         if res.source is not None:

@@ -53,6 +53,8 @@ class Recorded:
     """aspect -> endpoint -> link -> Seen. Aspects: status, media, content, order."""
     by_native: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     """kind -> endpoint -> native id -> link id; derived from ``links``."""
+    note_index: dict[str, dict[str, tuple[str, Seen | None]]] = field(default_factory=dict)
+    """endpoint -> native note id -> (link, recorded content): one lookup per note read."""
 
     def get_seen(self, link: str, endpoint: str, aspect: str) -> Seen | None:
         return self.seen.get(aspect, _EMPTY).get(endpoint, _EMPTY).get(link)
@@ -83,4 +85,10 @@ class Recorded:
         )
         for link_id, endpoint, aspect, value in rows:
             rec.seen.setdefault(aspect, {}).setdefault(endpoint, {})[link_id] = value
+        content = rec.seen.get("content", {})
+        for endpoint, natives in rec.by_native.get("note", {}).items():
+            recorded = content.get(endpoint, {})
+            rec.note_index[endpoint] = {
+                native: (link_id, recorded.get(link_id)) for native, link_id in natives.items()
+            }
         return rec
