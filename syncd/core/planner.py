@@ -282,7 +282,14 @@ class _Planner:
         self.adopt_items(present, unlinked)
         self.item_present = present
         items_dir = self.pol.items
+        n_eps = len(self.eps)
         for link_id, objs in present.items():
+            if (
+                len(objs) == n_eps
+                and link_id not in self.dead
+                and self.item_unchanged(link_id, objs)
+            ):
+                continue  # the common case: on every side, nothing moved since the last run
             if link_id in self.dead:
                 self.remove_everywhere(link_id, objs, "item")
                 continue
@@ -294,6 +301,24 @@ class _Planner:
         for link_id, link in self.rec.links.items():
             if link.kind == "item" and link_id not in present:
                 self.forget_vanished(link_id, link)
+
+    def item_unchanged(self, link_id: str, objs: dict[str, Item]) -> bool:
+        """Every synced aspect matches what every endpoint held when they last agreed."""
+        for aspect, direction in (("status", self.pol.statuses), ("media", self.pol.media)):
+            if direction.off:
+                continue
+            gen = -1
+            for ep, item in objs.items():
+                r = self.rec.get_seen(link_id, ep, aspect)
+                fp = (
+                    status_fingerprint(item.status)
+                    if aspect == "status"
+                    else media_fingerprint(ep, item.media)
+                )
+                if r is None or r.fp != fp or (gen != -1 and r.gen != gen):
+                    return False
+                gen = r.gen
+        return True
 
     def adopt_items(
         self, present: dict[str, dict[str, Item]], unlinked: list[tuple[str, Item]]
