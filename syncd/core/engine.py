@@ -188,12 +188,24 @@ class Engine:
         """One run. ``should_stop`` is asked between writes: a service being stopped ends the run
         at the next write boundary (outcome ``stopped``) and leaves cursors where they were, so
         the next run picks up the rest."""
+        # every log line of the run, connectors' included, carries the mapping and the run id
+        with structlog.contextvars.bound_contextvars(mapping=rt.name, run_id=None):
+            return self._run(rt, allow_empty, force_deletes, should_stop)
+
+    def _run(
+        self,
+        rt: MappingRuntime,
+        allow_empty: bool,
+        force_deletes: bool,
+        should_stop: Callable[[], bool] | None,
+    ) -> RunResult:
         started = time.monotonic()
         self.monitor.started(rt.name)
         interrupted = self.store.pending_journal(rt.name)
         self.store.close_pending(rt.name)
         run_id = self.store.begin_run(rt.name)
-        bound = log.bind(mapping=rt.name, run_id=run_id)
+        structlog.contextvars.bind_contextvars(run_id=run_id)
+        bound = log
         result = RunResult(rt.name, run_id, Plan())
         try:
             if interrupted:
