@@ -141,3 +141,26 @@ def reverse_playlist(rest: Any, playlist_id: str) -> None:
             ]
         },
     )
+
+
+def kitsu_system(zou: Any) -> dict[str, Any]:
+    """The ``systems.kitsu`` entry for the test Zou; the password comes from the environment."""
+    return {
+        "type": "kitsu",
+        "url": zou.url,
+        "email": zou.admin_email,
+        "password": "${KITSU_PASSWORD}",
+    }
+
+
+def kitsu_endpoint(review: Any) -> dict[str, Any]:
+    """The mapping's selector for a review built by ``tests.kitsu.builders.build_review``."""
+    return {
+        "project": review.project_name,
+        "playlist": review.playlist_name,
+        "task_type": review.task_type_name,
+    }
+
+
+def save_config(folder: Path, config: dict[str, Any]) -> None:
+    (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -19,10 +19,13 @@ from tests.e2e.helpers import (
     all_notes,
     journal_done,
     kill_mid_run,
+    kitsu_endpoint,
+    kitsu_system,
     kitsu_texts,
     read_review,
     reverse_playlist,
     run_once,
+    save_config,
     writes,
 )
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review, make_png
@@ -34,23 +37,14 @@ def write_config(folder: Path, zou: Any, review: ReviewFixture) -> None:
     config = {
         "state": "sqlite:///state.db",
         "systems": {
-            "kitsu": {
-                "type": "kitsu",
-                "url": zou.url,
-                "email": zou.admin_email,
-                "password": "${KITSU_PASSWORD}",
-            },
+            "kitsu": kitsu_system(zou),
             "local": {"type": "file", "path": "./reviews"},
         },
         "mappings": [
             {
                 "name": "dailies",
                 "endpoints": {
-                    "kitsu": {
-                        "project": review.project_name,
-                        "playlist": review.playlist_name,
-                        "task_type": review.task_type_name,
-                    },
+                    "kitsu": kitsu_endpoint(review),
                     "local": {"review": "dailies"},
                 },
                 "sync": {"notes": "both", "statuses": "both", "media": "both", "order": "both"},
@@ -63,7 +57,7 @@ def write_config(folder: Path, zou: Any, review: ReviewFixture) -> None:
             }
         ],
     }
-    (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    save_config(folder, config)
 
 
 def test_kitsu_and_file_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path) -> None:

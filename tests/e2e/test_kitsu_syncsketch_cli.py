@@ -15,15 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import (
     journal_done,
     kill_mid_run,
+    kitsu_endpoint,
+    kitsu_system,
     kitsu_texts,
     reverse_playlist,
     run_once,
+    save_config,
     syncd,
     writes,
 )
@@ -50,12 +52,7 @@ def write_config(
     config = {
         "state": "sqlite:///state.db",
         "systems": {
-            "kitsu": {
-                "type": "kitsu",
-                "url": zou.url,
-                "email": zou.admin_email,
-                "password": "${KITSU_PASSWORD}",
-            },
+            "kitsu": kitsu_system(zou),
             "syncsketch": {
                 "type": "syncsketch",
                 "url": ss.url,
@@ -68,11 +65,7 @@ def write_config(
             {
                 "name": "dailies",
                 "endpoints": {
-                    "kitsu": {
-                        "project": review.project_name,
-                        "playlist": review.playlist_name,
-                        "task_type": review.task_type_name,
-                    },
+                    "kitsu": kitsu_endpoint(review),
                     "syncsketch": {"project_id": project_id, "review": "Dailies", "create": True},
                 },
                 "sync": {
@@ -91,7 +84,7 @@ def write_config(
             }
         ],
     }
-    (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    save_config(folder, config)
 
 
 def ss_review_items(ss: SyncSketchStandIn) -> list[dict[str, Any]]:

@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from syncd.connectors.notetext import parse
 from syncd.standins.shotgrid import ShotGridStandIn
 from syncd.standins.syncsketch import SyncSketchStandIn
-from tests.e2e.helpers import journal_done, kill_mid_run, reverse_playlist, run_once, writes
+from tests.e2e.helpers import (
+    journal_done,
+    kill_mid_run,
+    kitsu_endpoint,
+    kitsu_system,
+    reverse_playlist,
+    run_once,
+    save_config,
+    writes,
+)
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
 
 pytestmark = pytest.mark.zou
@@ -53,12 +61,7 @@ def write_config(
     config = {
         "state": "sqlite:///state.db",
         "systems": {
-            "kitsu": {
-                "type": "kitsu",
-                "url": zou.url,
-                "email": zou.admin_email,
-                "password": "${KITSU_PASSWORD}",
-            },
+            "kitsu": kitsu_system(zou),
             "syncsketch": {
                 "type": "syncsketch",
                 "url": ss.url,
@@ -76,11 +79,7 @@ def write_config(
             {
                 "name": "dailies",
                 "endpoints": {
-                    "kitsu": {
-                        "project": review.project_name,
-                        "playlist": review.playlist_name,
-                        "task_type": review.task_type_name,
-                    },
+                    "kitsu": kitsu_endpoint(review),
                     "syncsketch": {"project_id": ss_project, "review": "Dailies", "create": True},
                     "shotgrid": {"project_id": sg_project, "playlist": "Dailies", "create": True},
                 },
@@ -100,7 +99,7 @@ def write_config(
             }
         ],
     }
-    (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    save_config(folder, config)
 
 
 class Sides:
