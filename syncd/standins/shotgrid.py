@@ -24,6 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from syncd.standins import serve_in_background, shut_down
 from syncd.standins.shotgrid_store import FieldDef, Link, ShotGridFault, ShotGridStore
 
 __all__ = ["ShotGridFault", "ShotGridStandIn", "ShotGridStore"]
@@ -144,20 +145,13 @@ class ShotGridStandIn:
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self.store.base_url = self.url
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            args=(0.05,),  # poll interval: stop() returns quickly
-            name="shotgrid-standin",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_background(self._server, "shotgrid-standin")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        shut_down(self._server, self._thread)
+        self._server = None
+        self._thread = None
         for timer in self.store.hold.timers:
             timer.cancel()
 

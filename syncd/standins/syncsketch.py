@@ -52,6 +52,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from syncd.standins import serve_in_background, shut_down
 from syncd.standins.syncsketch_store import (
     DEFAULT_LIMIT,
     WRITABLE,
@@ -471,23 +472,13 @@ class SyncSketchStandIn:
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
         self.store.base_url = self.url
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="syncsketch-standin",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_background(self._server, "syncsketch-standin")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        shut_down(self._server, self._thread)
+        self._server = None
+        self._thread = None
 
     def __enter__(self) -> SyncSketchStandIn:
         return self.start()
