@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from syncd.core.fingerprints import note_fingerprint, status_fingerprint
-from syncd.core.model import Item, Note, Snapshot
+from syncd.core.model import Item, Note, NoteContent, Snapshot
 from syncd.core.planner import plan
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.recorded import ORDER_LINK, LinkRecord, Recorded, Seen
@@ -42,7 +42,7 @@ def build(notes: int) -> tuple[Recorded, dict[str, Snapshot], dict[str, Snapshot
         lid = f"n{n}"
         text = f"note {n}: tighten the arc around frame {n % 200}"
         links.append(LinkRecord(lid, "note", {ep: f"{ep}-n{n}" for ep in EPS}, item=f"i{item}"))
-        fp = note_fingerprint(text, n % 200)
+        fp = note_fingerprint(NoteContent(text, n % 200))
         for ep in EPS:
             seen.append((lid, ep, "content", Seen(fp, 1)))
     for ep in EPS:  # one endpoint at a time, as a connector parses one answer

@@ -2,7 +2,8 @@
 
 An ``Endpoint`` is one review in one system (a Kitsu playlist, a SyncSketch review). The engine
 asks it for a snapshot, then applies canonical changes one object at a time; each write returns
-the object as the system now holds it, so the engine can record exactly what was written.
+the object as the system now holds it (from the system's answer, or read back), never an echo of
+what was asked, so the engine can check the write and record exactly what the system shows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Snapshot
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,8 @@ class Endpoint(ABC):
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
         raise NotImplementedError(f"{type(self).__name__} cannot upload media")
 
-    def set_order(self, item_ids: list[str]) -> None:
+    def set_order(self, item_ids: list[str]) -> list[str]:
+        """Put the items in this order; returns the order the system holds now (all its items)."""
         raise NotImplementedError(f"{type(self).__name__} cannot reorder items")
 
     def delete_item(self, item_id: str) -> None:
@@ -75,11 +77,25 @@ class Endpoint(ABC):
     def create_note(self, note: NewNote) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot create notes")
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot edit notes")
 
     def delete_note(self, note_id: str) -> None:
         raise NotImplementedError(f"{type(self).__name__} cannot delete notes")
+
+    # -- what a faithful write reads back as ------------------------------------------------
+    def expected_note(self, note: NewNote) -> NewNote:
+        """The note as this system can hold it, for checking what a create answered.
+
+        A system with no frameless notes or no nested replies cannot hold every canonical
+        note as asked; it says here how it holds it, so that the engine can tell a faithful
+        write from one that landed differently (a reply as a top-level note, say).
+        """
+        return note
+
+    def expected_content(self, content: NoteContent) -> NoteContent:
+        """The content as this system can hold it (see ``expected_note``)."""
+        return content
 
     def request_count(self) -> int:
         """Remote requests made so far (for metrics and benchmarks); 0 when not applicable."""

@@ -35,7 +35,17 @@ from typing import Any
 import yaml
 
 from syncd.connectors.base import Capabilities, Endpoint
-from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Person, Snapshot
+from syncd.core.model import (
+    Item,
+    LocalMedia,
+    MediaRef,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Person,
+    Snapshot,
+)
 from syncd.errors import ConfigError, FatalError, NotFound, SkippableError
 
 HEADER = (
@@ -330,7 +340,7 @@ class FileEndpoint(Endpoint):
         self._save(doc)
         return self._item(data)
 
-    def set_order(self, item_ids: list[str]) -> None:
+    def set_order(self, item_ids: list[str]) -> list[str]:
         doc = self._load()
         position = {iid: n for n, iid in enumerate(item_ids)}
         doc.data["items"] = sorted(
@@ -340,6 +350,7 @@ class FileEndpoint(Endpoint):
             ),
         )
         self._save(doc)
+        return [str(i["id"]) for i in doc.items if isinstance(i, dict)]
 
     def delete_item(self, item_id: str) -> None:
         doc = self._load()
@@ -370,14 +381,14 @@ class FileEndpoint(Endpoint):
         self._save(doc)
         return self._note(item, data, parent)
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
         doc = self._load()
         item, data, parent = self._find_note(doc, note_id)
-        data["text"] = text
-        if frame is None:
+        data["text"] = content.text
+        if content.frame is None:
             data.pop("frame", None)
         else:
-            data["frame"] = frame
+            data["frame"] = content.frame
         data["edited"] = _now().isoformat()
         self._save(doc)
         return self._note(item, data, parent)

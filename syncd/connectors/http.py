@@ -8,7 +8,6 @@ URLs before they are quoted.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from syncd.connectors.retry import Retrier, RetryPolicy
 from syncd.errors import FatalError, NotFound, RetriableError, SkippableError
 
 RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -70,9 +70,8 @@ class HttpClient:
         base_url: str,
         *,
         timeout: float = 60.0,
-        attempts: int = 5,
-        backoff: float = 0.5,
-        max_wait: float = 60.0,
+        retry: RetryPolicy | None = None,
+        retrier: Retrier | None = None,
         on_request: Callable[[str], None] | None = None,
         on_retry: Callable[[str], None] | None = None,
     ) -> None:
@@ -81,15 +80,24 @@ class HttpClient:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "syncd"
         self.timeout = timeout
-        self.attempts = attempts
-        self.backoff = backoff
-        self.max_wait = max_wait
+        self.retrier = retrier or Retrier(retry)
         self.requests = 0
         self.retries = 0
         self._lock = threading.Lock()
         self._on_request = on_request
         self._on_retry = on_retry
-        self.sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def attempts(self) -> int:
+        return self.retrier.attempts
+
+    @property
+    def sleep(self) -> Callable[[float], None]:
+        return self.retrier.sleep
+
+    @sleep.setter
+    def sleep(self, value: Callable[[float], None]) -> None:
+        self.retrier.sleep = value
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
@@ -113,9 +121,9 @@ class HttpClient:
         url = self.url(path)
         where = f"{self.system}: {method} {safe_url(url)}"
         attempts = self.attempts if retry else 1
-        last: Exception | None = None
+        last: RetriableError | None = None
         for attempt in range(1, attempts + 1):
-            wait: float | None = None
+            self.retrier.wait_turn()
             with self._lock:
                 self.requests += 1
             if self._on_request:
@@ -163,12 +171,12 @@ class HttpClient:
                 self._on_retry(self.system)
             for listener in _LISTENERS:
                 listener(self.system, "retry")
-            delay = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
-            self.sleep(min(self.max_wait, delay) * (1 + random.random() * 0.1))
+            self.retrier.pause(attempt, last)
         assert last is not None
+        if not retry:
+            raise last
         raise RetriableError(
-            f"{last} (gave up after {attempts} attempts)",
-            retry_after=getattr(last, "retry_after", None),
+            f"{last} (gave up after {attempts} attempts)", retry_after=last.retry_after
         )
 
     def get(self, path: str, **kw: Any) -> Any:

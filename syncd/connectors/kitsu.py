@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,17 @@ from syncd.connectors.kitsu_api import SYSTEM, Credentials, KitsuApi
 from syncd.connectors.kitsu_events import parse_time
 from syncd.connectors.kitsu_model import media_ref, upload_name
 from syncd.connectors.kitsu_read import KitsuReader
-from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Person
+from syncd.core.fingerprints import normalize_text
+from syncd.core.model import (
+    Item,
+    LocalMedia,
+    MediaRef,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Person,
+)
 from syncd.errors import ConfigError, NotFound, SkippableError
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -60,7 +71,35 @@ class KitsuEndpoint(KitsuReader):
         if status_id is None:
             status_id = self.api.get(f"/data/tasks/{task}")["task_status_id"]
         body = {"task_status_id": status_id, "comment": text}
-        return self.api.post(f"/actions/tasks/{task}/comment", body)
+        known = (
+            {c["id"] for c in self.api.get(f"/data/tasks/{task}/comments")} if not text else None
+        )
+        return self.api.post_once(
+            f"/actions/tasks/{task}/comment",
+            body,
+            lambda: self._find_comment(task, text, status_id, known),
+        )
+
+    def _find_comment(
+        self, task: str, text: str, status_id: str, known: set[str] | None
+    ) -> dict[str, Any] | None:
+        """The comment a POST whose answer was lost may have made: same words, by syncd.
+
+        A comment without words (a status change, a preview's carrier) is told apart by the
+        ids the task had before it was sent.
+        """
+        me = (self.api.user or {}).get("id")
+        seen = {n.id for n in self.review.notes.get(task, [])}
+        for comment in self.api.get(f"/data/tasks/{task}/comments"):
+            if comment["id"] in seen or (me and comment.get("person_id") != me):
+                continue
+            if text and _same_words(comment.get("text"), text):
+                return dict(comment)
+            fresh = known is not None and comment["id"] not in known
+            wordless = not (comment.get("text") or "").strip()
+            if not text and fresh and wordless and comment.get("task_status_id") == status_id:
+                return dict(comment)
+        return None
 
     def _upload(
         self, task: str, media: LocalMedia, status_id: str | None = None
@@ -80,12 +119,22 @@ class KitsuEndpoint(KitsuReader):
         self.review.media[ref.token] = ref
         return ref, comment
 
-    def _put_entries(self, entries: list[dict[str, Any]]) -> None:
+    def _put_entries(self, entries: list[dict[str, Any]]) -> list[str]:
+        """Write the playlist's entries; returns the entity order Kitsu answered with."""
         shots = [
             {"entity_id": e["entity_id"], "preview_file_id": e.get("preview_file_id")}
             for e in entries
         ]
-        self.api.put(f"/data/playlists/{self._tables().playlist}", {"shots": shots})
+        answer = self.api.put(f"/data/playlists/{self._tables().playlist}", {"shots": shots})
+        held = answer.get("shots") if isinstance(answer, dict) else None
+        if not isinstance(held, list):
+            held = self._playlist().get("shots") or []
+        order: list[str] = []
+        for shot in held:
+            entity = shot.get("entity_id") if isinstance(shot, dict) else None
+            if entity and entity not in order:
+                order.append(entity)
+        return order
 
     def _item(self, entity: str) -> Item:
         snapshot = self._assemble(None)
@@ -108,16 +157,41 @@ class KitsuEndpoint(KitsuReader):
         if not raw.strip():
             raise SkippableError(f"{self.name}: Kitsu cannot hold a note without text")
         if note.parent is None:
-            created = self._comment_notes(note.item, self._post_comment(task, raw))[0]
+            comment = self._post_comment(task, raw)
+            created = self._note(note.item, comment, comment.get("text") or "", None)
         else:
             root = self._reply_root.get(note.parent, note.parent)
-            reply = self.api.post(f"/data/tasks/{task}/comments/{root}/reply", {"text": raw})
-            created = self._note(note.item, reply, raw, root)
+            reply = self.api.post_once(
+                f"/data/tasks/{task}/comments/{root}/reply",
+                {"text": raw},
+                lambda: self._find_reply(root, raw),
+            )
+            if "text" not in reply:  # an answer that does not show the reply: read it back
+                reply = self._find_reply(root, raw) or reply
+            created = self._note(note.item, reply, reply.get("text") or "", root)
             self._reply_root[created.id] = root
         self.review.notes.setdefault(task, []).append(created)
         return created
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def _find_reply(self, root: str, text: str) -> dict[str, Any] | None:
+        me = (self.api.user or {}).get("id")
+        known = set(self._reply_root)
+        comment = self.api.get(f"/data/comments/{root}")
+        for reply in reversed(comment.get("replies") or []):
+            if reply.get("id") in known or (me and reply.get("person_id") != me):
+                continue
+            if _same_words(reply.get("text"), text):
+                return dict(reply)
+        return None
+
+    def expected_note(self, note: NewNote) -> NewNote:
+        """Kitsu threads are one level deep: a reply to a reply answers the comment."""
+        if note.parent is None:
+            return note
+        return replace(note, parent=self._reply_root.get(note.parent, note.parent))
+
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
+        text, frame = content.text, content.frame
         root = self._reply_root.get(note_id)
         comment = self.api.get(f"/data/comments/{root or note_id}")
         entity = next(
@@ -128,8 +202,8 @@ class KitsuEndpoint(KitsuReader):
         if root is None:
             author = notetext.parse(comment.get("text") or "")[1]
             raw = notetext.render(text, author=author, frame=frame)
-            updated = self.api.put(f"/data/comments/{note_id}", {"text": raw})
-            return self._note(entity, {**comment, **updated}, raw, None)
+            updated = {**comment, **self.api.put(f"/data/comments/{note_id}", {"text": raw})}
+            return self._note(entity, updated, updated.get("text") or "", None)
         replies = [
             {k: v for k, v in r.items() if k != "person"} for r in comment.get("replies") or []
         ]
@@ -139,8 +213,14 @@ class KitsuEndpoint(KitsuReader):
         target["text"] = notetext.render(
             text, author=notetext.parse(target.get("text") or "")[1], frame=frame
         )
-        self.api.put(f"/data/comments/{root}", {"replies": replies})
-        return self._note(entity, target, target["text"], root)
+        answer = self.api.put(f"/data/comments/{root}", {"replies": replies})
+        held = answer.get("replies") if isinstance(answer, dict) else None
+        if not isinstance(held, list):
+            held = self.api.get(f"/data/comments/{root}").get("replies") or []
+        stored = next((r for r in held if r.get("id") == note_id), None)
+        if stored is None:
+            raise NotFound(f"{self.name}: reply {note_id} no longer exists")
+        return self._note(entity, stored, stored.get("text") or "", root)
 
     def delete_note(self, note_id: str) -> None:
         root = self._reply_root.get(note_id)
@@ -163,7 +243,9 @@ class KitsuEndpoint(KitsuReader):
                 f"{self.name}: Kitsu has no task status {status!r}; use one of {allowed}"
             )
         comment = self._post_comment(task, "", status_id)
-        self.review.status[task] = (tables.statuses[status_id], parse_time(comment["created_at"]))
+        # what the task says now, not what was asked: a status Kitsu refused stays visible
+        held = self.api.get(f"/data/tasks/{task}").get("task_status_id")
+        self.review.status[task] = (self._status_name(held), parse_time(comment["created_at"]))
         return self._item(item_id)
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
@@ -179,12 +261,14 @@ class KitsuEndpoint(KitsuReader):
         ]
         return self._item(item_id)
 
-    def set_order(self, item_ids: list[str]) -> None:
+    def set_order(self, item_ids: list[str]) -> list[str]:
         position = {entity: n for n, entity in enumerate(item_ids)}
         entries = self._playlist().get("shots") or []
         entries.sort(key=lambda e: position.get(e.get("entity_id"), len(position)))
-        self._put_entries(entries)
-        self.review.entries.sort(key=lambda e: position.get(e[0], len(position)))
+        held = self._put_entries(entries)
+        place = {entity: n for n, entity in enumerate(held)}
+        self.review.entries.sort(key=lambda e: place.get(e[0], len(place)))
+        return held
 
     def delete_item(self, item_id: str) -> None:
         entries = self._playlist().get("shots") or []
@@ -240,11 +324,21 @@ class KitsuEndpoint(KitsuReader):
                     entry["preview_file_id"] = ref.token
             self._put_entries(entries)
         else:
-            self.api.post(f"/actions/playlists/{tables.playlist}/add-entity", body)
+            self.api.post_once(
+                f"/actions/playlists/{tables.playlist}/add-entity",
+                body,
+                lambda: self._entry_of(entity["id"]),
+            )
         self.review.entries = [(e, p) for e, p in self.review.entries if e != entity["id"]]
         self.review.entries.append((entity["id"], ref.token if ref else None))
         self.review.notes.setdefault(task["id"], [])
         return self._item(entity["id"])
+
+    def _entry_of(self, entity: str) -> dict[str, Any] | None:
+        for shot in self._playlist().get("shots") or []:
+            if shot.get("entity_id") == entity:
+                return dict(shot)
+        return None
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
@@ -265,6 +359,10 @@ class KitsuEndpoint(KitsuReader):
 
     def close(self) -> None:
         self.api.close()
+
+
+def _same_words(stored: Any, sent: str) -> bool:
+    return normalize_text(str(stored or "")) == normalize_text(sent)
 
 
 def open_kitsu_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:

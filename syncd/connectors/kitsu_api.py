@@ -13,14 +13,15 @@ import difflib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import requests
 
 from syncd.connectors.http import HttpClient, decode_json, safe_url
+from syncd.connectors.retry import RetryPolicy
 from syncd.errors import ConfigError, FatalError, SkippableError
 
 SYSTEM = "kitsu"
@@ -51,7 +52,7 @@ class KitsuApi:
         backoff: float = 0.5,
     ) -> None:
         self.http = HttpClient(
-            SYSTEM, url.rstrip("/"), timeout=timeout, attempts=attempts, backoff=backoff
+            SYSTEM, url.rstrip("/"), timeout=timeout, retry=RetryPolicy(attempts, backoff)
         )
         self.credentials = credentials
         self._access: str | None = credentials.token
@@ -190,6 +191,19 @@ class KitsuApi:
 
     def get(self, path: str, **params: Any) -> Any:
         return self.call("GET", path, params=params or None)
+
+    def post_once(
+        self, path: str, body: Any, landed: Callable[[], dict[str, Any] | None]
+    ) -> dict[str, Any]:
+        """A creating POST that is never resent blindly: Zou commits a comment before it
+        answers, so after a lost answer ``landed`` looks for it first (``Retrier.once``)."""
+        return cast(
+            dict[str, Any],
+            self.http.retrier.once(
+                lambda: self.call("POST", path, json=body if body is not None else {}, retry=False),
+                landed,
+            ),
+        )
 
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, json=body if body is not None else {})

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from syncd.connectors.base import Capabilities, Endpoint
-from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Snapshot
+from syncd.core.model import (
+    Item,
+    LocalMedia,
+    MediaRef,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Snapshot,
+)
 from syncd.errors import NotFound, RetriableError
 
 REVIEWS: dict[str, MemoryReview] = {}
@@ -37,6 +46,9 @@ class MemoryReview:
     """Called with (operation, phase) before and after each write: return "fail" or "crash"."""
     clock: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     writes: int = 0
+    hiccup: frozenset[str] | None = None
+    """The next snapshot leaves out the notes of these items (every item when empty): a
+    listing that came back wrong, as a proxy or an API on a bad day may answer."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self, prefix: str) -> str:
@@ -128,7 +140,11 @@ class MemoryEndpoint(Endpoint):
 
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         self.requests += 1
-        return Snapshot(items=tuple(self.review.items), notes=tuple(self.review.notes.values()))
+        notes = tuple(self.review.notes.values())
+        hiccup, self.review.hiccup = self.review.hiccup, None
+        if hiccup is not None:
+            notes = tuple(n for n in notes if hiccup and n.item not in hiccup)
+        return Snapshot(items=tuple(self.review.items), notes=notes)
 
     def request_count(self) -> int:
         return self.requests
@@ -177,12 +193,13 @@ class MemoryEndpoint(Endpoint):
 
         return self._write("set_media", apply)
 
-    def set_order(self, item_ids: list[str]) -> None:
-        def apply() -> None:
+    def set_order(self, item_ids: list[str]) -> list[str]:
+        def apply() -> list[str]:
             position = {iid: n for n, iid in enumerate(item_ids)}
             self.review.items.sort(key=lambda i: position.get(i.id, len(position)))
+            return [i.id for i in self.review.items]
 
-        self._write("set_order", apply)
+        return self._write("set_order", apply)
 
     def delete_item(self, item_id: str) -> None:
         def apply() -> None:
@@ -214,12 +231,15 @@ class MemoryEndpoint(Endpoint):
 
         return self._write("create_note", apply)
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
         def apply() -> Note:
             if note_id not in self.review.notes:
                 raise NotFound(f"no note {note_id}")
             self.review.notes[note_id] = replace(
-                self.review.notes[note_id], text=text, frame=frame, modified=self.review.tick()
+                self.review.notes[note_id],
+                text=content.text,
+                frame=content.frame,
+                modified=self.review.tick(),
             )
             return self.review.notes[note_id]
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,22 @@ from syncd.connectors.shotgrid_rows import (
     item_from_row,
     link,
     note_from_row,
+    note_id,
     note_item,
     split_note_id,
     subject_for,
     version_fields,
 )
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Person, Snapshot
+from syncd.core.model import (
+    Item,
+    LocalMedia,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Person,
+    Snapshot,
+)
 from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
 
 CREATED_FIELDS = [
@@ -226,7 +237,15 @@ class ShotGridEndpoint(Endpoint):
         data: dict[str, Any] = {"code": item.name, "project": link("Project", self.project_id)}
         if item.status is not None:
             data[self.fields.status] = item.status
-        version = self.calls.sg("create", "Version", data)
+        known = {r["id"] for r in self._versions_coded(item.name)}
+        version = self.calls.sg_once(
+            lambda: next(
+                (r for r in self._versions_coded(item.name) if r["id"] not in known), None
+            ),
+            "create",
+            "Version",
+            data,
+        )
         try:
             if item.media is not None:
                 self._upload(version["id"], item.media)
@@ -238,6 +257,11 @@ class ShotGridEndpoint(Endpoint):
             raise
         return self._item(version["id"])
 
+    def _versions_coded(self, code: str) -> list[dict[str, Any]]:
+        """Versions of the project with this code (to find what a lost answer created)."""
+        project = link("Project", self.project_id)
+        return self.queries.find("Version", [["project", "is", project], ["code", "is", code]], [])
+
     def _connect_version(self, version_id: int) -> None:
         order = self.fields.sort_order
         rows = self.queries.connections(self.playlist_id())
@@ -247,7 +271,12 @@ class ShotGridEndpoint(Endpoint):
             "version": link("Version", version_id),
             order: float(last + 1.0),
         }
-        self.calls.sg("create", "PlaylistVersionConnection", data)
+
+        def landed() -> dict[str, Any] | None:
+            rows = self.queries.connections(self.playlist_id())
+            return next((r for r in rows if r["version"]["id"] == version_id), None)
+
+        self.calls.sg_once(landed, "create", "PlaylistVersionConnection", data)
 
     def set_status(self, item_id: str, status: str) -> Item:
         self.calls.sg("update", "Version", int(item_id), {self.fields.status: status})
@@ -276,7 +305,7 @@ class ShotGridEndpoint(Endpoint):
         self._remember(rows[0])
         return item_from_row(rows[0], self.fields)
 
-    def set_order(self, item_ids: list[str]) -> None:
+    def set_order(self, item_ids: list[str]) -> list[str]:
         order = self.fields.sort_order
         rows = self.queries.connections(self.playlist_id())
         position = {item_id: n for n, item_id in enumerate(item_ids)}
@@ -295,6 +324,13 @@ class ShotGridEndpoint(Endpoint):
         ]
         if requests:
             self.calls.sg("batch", requests)
+        rows = self.queries.connections(self.playlist_id())
+        held: list[str] = []
+        for row in rows:
+            version = str(row["version"]["id"])
+            if version not in held:
+                held.append(version)
+        return held
 
     def delete_item(self, item_id: str) -> None:
         rows = self.queries.connections(self.playlist_id())
@@ -330,22 +366,66 @@ class ShotGridEndpoint(Endpoint):
             data["tasks"] = [link("Task", task["id"])]
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg("create", NOTE, data, CREATED_FIELDS)
+        row = self.calls.sg_once(
+            lambda: self._find_created(
+                NOTE, content, ["note_links", "is", link("Version", note.item)]
+            ),
+            "create",
+            NOTE,
+            data,
+            CREATED_FIELDS,
+        )
         return note_from_row(as_read(row, data, user), NOTE, note.item)
 
     def _create_reply(self, note: NewNote, content: str, user: dict[str, Any] | None) -> Note:
         assert note.parent is not None
-        kind, parent = split_note_id(note.parent)
-        if kind == REPLY:  # replies are flat in ShotGrid: answer the thread's note
-            rows = self.queries.by_ids(REPLY, [parent], ["entity"])
-            if not rows or not rows[0].get("entity"):
-                raise NotFound(f"{self.name}: Reply {parent} does not exist")
-            parent = int(rows[0]["entity"]["id"])
+        _, parent = split_note_id(self._thread_note(note.parent))
         data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg("create", REPLY, data, CREATED_FIELDS)
+        row = self.calls.sg_once(
+            lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
+            "create",
+            REPLY,
+            data,
+            CREATED_FIELDS,
+        )
         return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
+
+    def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
+        """The Note or Reply a create whose answer was lost may have made: same words and place,
+        written by syncd's script, not yet in the review."""
+        names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
+        rows = self.queries.find(kind, [where, ["content", "is", content]], names)
+        known = self._known.notes if self._known else {}
+        for row in sorted(rows, key=lambda r: r["id"], reverse=True):
+            if note_id(kind, row["id"]) in known:
+                continue
+            author = row.get("created_by")
+            if isinstance(author, dict) and author.get("type") not in (None, "ApiUser"):
+                continue
+            return row
+        return None
+
+    def expected_note(self, note: NewNote) -> NewNote:
+        """ShotGrid threads are one level deep: a reply to a Reply answers its Note."""
+        if note.parent is None or not note.parent.startswith(REPLY + ":"):
+            return note
+        return replace(note, parent=self._thread_note(note.parent))
+
+    def _thread_note(self, parent: str) -> str:
+        """The Note a reply goes under: replies are flat in ShotGrid, so a reply to a Reply
+        answers that Reply's Note."""
+        kind, native = split_note_id(parent)
+        if kind == NOTE:
+            return parent
+        known = self._known.notes.get(parent) if self._known else None
+        if known is not None and known.parent is not None:
+            return known.parent
+        rows = self.queries.by_ids(REPLY, [native], ["entity"])
+        if not rows or not rows[0].get("entity"):
+            raise NotFound(f"{self.name}: Reply {native} does not exist")
+        return note_id(NOTE, int(rows[0]["entity"]["id"]))
 
     def _human(self, author: Person | None) -> dict[str, Any] | None:
         """The HumanUser with the author's e-mail, or None (the note is then attributed)."""
@@ -364,7 +444,8 @@ class ShotGridEndpoint(Endpoint):
             self._item(int(item_id))
         return self._versions[item_id]
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
+        text, frame = content.text, content.frame
         kind, native = split_note_id(note_id)
         names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
         rows = self.queries.by_ids(kind, [native], ["content"])

@@ -19,6 +19,7 @@ import shotgun_api3
 import structlog
 from shotgun_api3.lib import httplib2
 
+from syncd.connectors.retry import Retrier, RetryPolicy
 from syncd.errors import (
     ConfigError,
     FatalError,
@@ -67,18 +68,6 @@ class Fields:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 5
-    backoff: float = 0.5
-    max_wait: float = 30.0
-
-    def wait(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self.max_wait)
-        return min(self.backoff * 2 ** (attempt - 1), self.max_wait)
-
-
 class ShotGridCalls:
     """Wraps a ``shotgun_api3.Shotgun`` (or a Mockgun) with retries and error translation."""
 
@@ -94,6 +83,7 @@ class ShotGridCalls:
         sleep: Callable[[float], None] = time.sleep,
         client: Any = None,
     ) -> None:
+        self.retrier = Retrier(retry, sleep=sleep)
         self.name = name
         self.where = where
         self._connect = connect
@@ -101,7 +91,6 @@ class ShotGridCalls:
         self.retry = retry
         self.fields = fields
         self._secrets = tuple(s for s in secrets if s)
-        self._sleep = sleep
         self.requests = 0
 
     @property
@@ -117,32 +106,48 @@ class ShotGridCalls:
         return self.call(method, lambda: getattr(client, method)(*args, **kwargs))
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        for attempt in range(1, self.retry.attempts + 1):
-            self.requests += 1
-            try:
-                return fn()
-            except Exception as exc:
-                error = self.translate(exc, what)
-                if error is not None:
-                    raise error from exc
-                retry_after = _retry_after(exc)
-                if attempt == self.retry.attempts:
-                    raise RetriableError(
-                        f"{self.name}: ShotGrid {what} failed {attempt} times: "
-                        f"{self.scrub(_describe(exc))}",
-                        retry_after=retry_after,
-                    ) from exc
-                wait = self.retry.wait(attempt, retry_after)
-                log.info(
-                    "retrying",
-                    endpoint=self.name,
-                    call=what,
-                    attempt=attempt,
-                    wait=wait,
-                    error=self.scrub(_describe(exc)),
-                )
-                self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """``fn()`` with retries of what is transient; other failures in syncd's words."""
+        last: list[str] = []
+        try:
+            return self.retrier.retrying(lambda: self._attempt(what, fn, last))
+        except RetriableError as exc:
+            raise self._gave_up(what, last, exc) from None
+
+    def once(self, what: str, fn: Callable[[], T], landed: Callable[[], T | None]) -> T:
+        """A create that is never sent twice blindly: after a transient failure ``landed``
+        says whether the failed attempt took effect (see ``Retrier.once``)."""
+        last: list[str] = []
+        try:
+            return self.retrier.once(lambda: self._attempt(what, fn, last), landed)
+        except RetriableError as exc:
+            raise self._gave_up(what, last, exc) from None
+
+    def _gave_up(self, what: str, last: list[str], exc: RetriableError) -> RetriableError:
+        if not last:  # the lookup after a failed attempt is what failed
+            return exc
+        return RetriableError(
+            f"{self.name}: ShotGrid {what} failed {self.retrier.attempts} times: {last[-1]}",
+            retry_after=exc.retry_after,
+        )
+
+    def sg_once(self, landed: Callable[[], T | None], method: str, *args: Any, **kw: Any) -> Any:
+        client = self.client
+        return self.once(method, lambda: getattr(client, method)(*args, **kw), landed)
+
+    def _attempt(self, what: str, fn: Callable[[], T], last: list[str]) -> T:
+        self.requests += 1
+        try:
+            return fn()
+        except Exception as exc:
+            error = self.translate(exc, what)
+            if error is not None:
+                raise error from exc
+            detail = self.scrub(_describe(exc))
+            last.append(detail)
+            log.info("transient failure", endpoint=self.name, call=what, error=detail)
+            raise RetriableError(
+                f"{self.name}: ShotGrid {what} failed: {detail}", retry_after=_retry_after(exc)
+            ) from exc
 
     def translate(self, exc: Exception, what: str) -> SyncdError | None:
         """The syncd error for ``exc``, or None when it is transient and worth retrying."""
@@ -239,6 +244,9 @@ def connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callab
     def connect() -> Any:
         client = shotgun_api3.Shotgun(str(url).rstrip("/"), **auth)
         client.config.timeout_secs = timeout
+        # The client resends an RPC answered 502/504 on its own, a create included: a lost
+        # answer would then make a second Note. syncd retries itself, looking first.
+        client.MAX_ATTEMPTS = 1
         client.BACKOFF = min(client.BACKOFF, policy.backoff)
         return client
 

@@ -26,9 +26,10 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from syncd.connectors import notetext
@@ -40,7 +41,18 @@ from syncd.connectors.syncsketch_api import (
     revision_uri,
     write_stream,
 )
-from syncd.core.model import Item, LocalMedia, MediaRef, NewItem, NewNote, Note, Person, Snapshot
+from syncd.core.fingerprints import normalize_text
+from syncd.core.model import (
+    Item,
+    LocalMedia,
+    MediaRef,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Person,
+    Snapshot,
+)
 from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
 
 LINK_KEY = "syncd_link"
@@ -219,15 +231,19 @@ class SyncSketchEndpoint(Endpoint):
         )
         return _item(self._remember_item(self._full(raw, item_id)))
 
-    def set_order(self, item_ids: list[str]) -> None:
-        """Listed items first, in that order; items syncd does not know keep their order after."""
+    def set_order(self, item_ids: list[str]) -> list[str]:
+        """Listed items first, in that order; items syncd does not know keep their order after.
+
+        The answer only counts what moved, so the order is read back to be checked.
+        """
         wanted = set(item_ids)
         rest = [i for i in self._items if i not in wanted]
         order = [(item_id, n) for n, item_id in enumerate([*item_ids, *rest])]
         self.api.sort_items(self.review_id, order)
-        for item_id, n in order:
-            if item_id in self._items:
-                self._items[item_id]["sortorder"] = n
+        raw_items = self.api.items(self.review_id)
+        raw_items.sort(key=lambda i: (i.get("sortorder") or 0, int(i["id"])))
+        self._items = {str(i["id"]): i for i in raw_items}
+        return list(self._items)
 
     def delete_item(self, item_id: str) -> None:
         self.api.patch_item(item_id, {"active": False})
@@ -289,27 +305,63 @@ class SyncSketchEndpoint(Endpoint):
             "text": self._outgoing_text(note.text, note.author),
         }
         if note.parent is not None:
-            body["parent"] = frame_uri(note.parent)
+            body.update(_parent_fields(note.parent))
         raw = self.api.create_once(
             lambda: self.api.create_frame(body, retry=False),
             lambda: self._find_created_frame(note.item, body),
         )
-        self._frames[str(raw["id"])] = raw
-        return _note(raw)
+        raw = self._complete_frame(raw, note.item, body)
+        created = _note(raw)
+        if note.parent is not None and created.parent != note.parent:
+            # the service kept neither form of the parent: say it once more, by PATCH
+            raw = self._complete_frame(
+                self.api.patch_frame(str(raw["id"]), _parent_fields(note.parent)), note.item, body
+            )
+            created = _note(raw)
+        self._frames[created.id] = raw
+        return created
 
-    def update_note(self, note_id: str, text: str, frame: int | None) -> Note:
+    def expected_note(self, note: NewNote) -> NewNote:
+        """SyncSketch has no frameless notes: those (and frame 1) read back as no frame."""
+        frame = note.frame if note.frame is not None and note.frame > 1 else None
+        return replace(note, frame=frame)
+
+    def expected_content(self, content: NoteContent) -> NoteContent:
+        frame = content.frame if content.frame is not None and content.frame > 1 else None
+        return replace(content, frame=frame)
+
+    def update_note(self, note_id: str, content: NoteContent) -> Note:
         current = self._frames.get(note_id) or self.api.frame(note_id)
         _, attributed, _ = notetext.parse(str(current.get("text") or ""))
         raw_text = (
-            notetext.render(text, author=attributed)
+            notetext.render(content.text, author=attributed)
             if attributed is not None
-            else self._outgoing_text(text, None)
+            else self._outgoing_text(content.text, None)
         )
-        raw = self.api.patch_frame(note_id, {"text": raw_text, "frame": _frame_out(frame)})
-        if not (isinstance(raw, dict) and "id" in raw):
+        raw = self.api.patch_frame(note_id, {"text": raw_text, "frame": _frame_out(content.frame)})
+        if not (isinstance(raw, dict) and "id" in raw and "text" in raw):
             raw = self.api.frame(note_id)
         self._frames[note_id] = raw
         return _note(raw)
+
+    def _complete_frame(self, raw: Any, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The frame as the service holds it: an answer that does not show it is read back.
+
+        Tastypie answers a create with an empty body unless told otherwise; a partial answer
+        cannot be checked, so the frame is found (by id, or else as the one just written).
+        """
+        shows = isinstance(raw, dict) and all(k in raw for k in ("id", "text", "frame"))
+        if shows and ("parent" not in body or "parent_id" in raw or "parent" in raw):
+            return cast(dict[str, Any], raw)
+        if isinstance(raw, dict) and raw.get("id") is not None:
+            return self.api.frame(str(raw["id"]))
+        found = self._find_created_frame(item_id, body)
+        if found is None:
+            raise SkippableError(
+                f"{self.name}: the service accepted the note but its answer does not say which "
+                "frame it made, and none could be found; the next run looks again"
+            )
+        return found
 
     def delete_note(self, note_id: str) -> None:
         self.api.patch_frame(note_id, {"active": False})
@@ -329,16 +381,19 @@ class SyncSketchEndpoint(Endpoint):
         return text
 
     def _find_created_frame(self, item_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
-        """The frame a failed POST may still have created: same words, place and author."""
-        me = self._whoami()
-        parent = _id_of(body.get("parent"), "frame")
+        """The frame a failed POST may still have created: same item, words and frame, by syncd.
+
+        Not matched on the parent: a service that dropped it still made the frame, and the
+        caller repairs or reports the parent; matching on it would write the note twice.
+        """
+        words = _words(body["text"])
         for raw in reversed(self.api.frames(self.review_id, item__id=item_id)):
             if (
                 str(raw["id"]) not in self._frames
-                and raw.get("text") == body["text"]
-                and raw.get("frame") == body["frame"]
-                and _id_of(raw.get("parent_id") or raw.get("parent"), "frame") == parent
-                and (raw.get("creator") or {}).get("id") == me.get("id")
+                and _id_of(raw, "item") == str(item_id)
+                and _words(raw.get("text")) == words
+                and _frame_number(raw.get("frame")) == body["frame"]
+                and self._mine(raw)
             ):
                 return raw
         return None
@@ -356,7 +411,13 @@ class SyncSketchEndpoint(Endpoint):
         return person.name == me.get("full_name")
 
     def _mine(self, raw: dict[str, Any]) -> bool:
-        return (raw.get("creator") or {}).get("id") == self._whoami().get("id")
+        """Written by syncd's account; an object that does not say who wrote it may be."""
+        creator = raw.get("creator")
+        if isinstance(creator, dict) and creator.get("id") is not None:
+            return str(creator["id"]) == str(self._whoami().get("id"))
+        if creator not in (None, ""):
+            return _id_of(creator, "person") == str(self._whoami().get("id"))
+        return True
 
     def request_count(self) -> int:
         return self.api.http.requests
@@ -390,7 +451,7 @@ def _note(raw: dict[str, Any]) -> Note:
     text, attributed, _ = notetext.parse(str(raw.get("text") or ""))
     creator = raw.get("creator") or None
     author = attributed or (_person(creator) if creator else None)
-    frame = raw.get("frame")
+    frame = _frame_number(raw.get("frame"))
     parent = raw.get("parent_id") or raw.get("parent")
     return Note(
         id=str(raw["id"]),
@@ -407,6 +468,23 @@ def _note(raw: dict[str, Any]) -> Note:
 
 def _person(raw: dict[str, Any]) -> Person:
     return Person(email=raw.get("email") or None, name=raw.get("full_name") or None)
+
+
+def _parent_fields(parent: str) -> dict[str, Any]:
+    """A reply's parent in both forms: which one the service reads is not documented
+    (Tastypie takes a resource URI in ``parent``; frames read back carry ``parent_id``)."""
+    return {"parent": frame_uri(parent), "parent_id": int(parent) if parent.isdigit() else parent}
+
+
+def _words(text: Any) -> str:
+    return normalize_text(notetext.parse(str(text or ""))[0])
+
+
+def _frame_number(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _frame_out(frame: int | None) -> int:

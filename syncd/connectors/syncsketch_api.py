@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 
 from syncd.connectors.http import HttpClient
+from syncd.connectors.retry import RetryPolicy
 from syncd.errors import FatalError, RetriableError
 
 PAGE_SIZE = 1000
@@ -61,7 +62,7 @@ class SyncSketchApi:
         concurrency: int = 1,
     ) -> None:
         self.http = HttpClient(
-            "syncsketch", url, timeout=timeout, attempts=attempts, backoff=backoff
+            "syncsketch", url, timeout=timeout, retry=RetryPolicy(attempts, backoff)
         )
         self.http.session.headers["Authorization"] = f"apikey {username}:{api_key}"
         self.host = urlsplit(self.http.base_url).netloc
@@ -217,44 +218,12 @@ class SyncSketchApi:
 
     # -- retrying whole operations ------------------------------------------------------------
     def create_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
-        """Send a non-idempotent request; after a transient failure, look before retrying.
-
-        A lost answer to a request the service did apply must not create the object twice, so
-        ``landed`` is asked first whether the failed attempt took effect after all (it may also
-        clean up what a failed attempt left, and answer None).
-        """
-        for attempt in range(1, self.http.attempts + 1):
-            try:
-                return send()
-            except RetriableError as exc:
-                found = landed()
-                if found is not None:
-                    return found
-                if attempt == self.http.attempts:
-                    reason = str(exc).removesuffix(" (gave up after 1 attempts)")
-                    raise RetriableError(
-                        f"{reason} (gave up after {attempt} attempts)", retry_after=exc.retry_after
-                    ) from None
-                self._pause(attempt, exc)
-        raise AssertionError("unreachable")
+        """Send a non-idempotent request; after a transient failure, look before retrying."""
+        return self.http.retrier.once(send, landed)
 
     def retrying(self, call: Callable[[], T]) -> T:
         """Retry a whole idempotent operation, such as a download that broke off half way."""
-        for attempt in range(1, self.http.attempts + 1):
-            try:
-                return call()
-            except RetriableError as exc:
-                if attempt == self.http.attempts:
-                    raise
-                self._pause(attempt, exc)
-        raise AssertionError("unreachable")
-
-    def _pause(self, attempt: int, exc: RetriableError) -> None:
-        """The client's own schedule: ``Retry-After`` when given, else exponential backoff."""
-        delay = exc.retry_after
-        if delay is None:
-            delay = self.http.backoff * 2 ** (attempt - 1)
-        self.http.sleep(min(self.http.max_wait, delay))
+        return self.http.retrier.retrying(call)
 
     def close(self) -> None:
         if self._pool is not None:

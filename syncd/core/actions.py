@@ -7,8 +7,9 @@ action can depend on an object created earlier in the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-from syncd.core.model import Item, MediaRef, Note
+from syncd.core.model import Item, MediaRef, Note, NoteContent
 from syncd.core.recorded import Kind
 
 # -- state changes ----------------------------------------------------------------------------
@@ -101,8 +102,7 @@ class UpdateNote:
     endpoint: str
     link: str
     source: str
-    text: str
-    frame: int | None
+    content: NoteContent
     gen: int
 
 
@@ -129,6 +129,25 @@ Action = (
     CreateItem | SetStatus | SetMedia | CreateNote | UpdateNote | DeleteNote | DeleteItem | SetOrder
 )
 
+ACTION_LABELS: dict[type, str] = {
+    CreateItem: "create_item",
+    SetStatus: "set_status",
+    SetMedia: "set_media",
+    CreateNote: "create_note",
+    UpdateNote: "update_note",
+    DeleteNote: "delete_note",
+    DeleteItem: "delete_item",
+    SetOrder: "set_order",
+}
+"""How each write is named in the journal, in run counts and in metrics."""
+
+
+def label(action: Action) -> str:
+    return ACTION_LABELS[type(action)]
+
+
+Severity = Literal["info", "warning", "error"]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -137,7 +156,7 @@ class Problem:
     endpoint: str | None
     link: str | None
     message: str
-    severity: str = "warning"
+    severity: Severity = "warning"
 
 
 @dataclass(slots=True)
@@ -161,8 +180,8 @@ def describe(action: Action) -> str:
         case CreateNote(endpoint=ep, note=note, source=src, parent_link=parent):
             kind = "reply" if parent else "note"
             return f"{ep}: create {kind} {_short(note.text)} (from {src})"
-        case UpdateNote(endpoint=ep, text=text, source=src):
-            return f"{ep}: edit note to {_short(text)} (from {src})"
+        case UpdateNote(endpoint=ep, content=content, source=src):
+            return f"{ep}: edit note to {_short(content.text)} (from {src})"
         case DeleteNote(endpoint=ep, link=link):
             return f"{ep}: delete note {link}"
         case DeleteItem(endpoint=ep, link=link):

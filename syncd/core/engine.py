@@ -14,7 +14,6 @@ Order of business for one run of one mapping:
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,31 +24,14 @@ from typing import Any
 import structlog
 
 from syncd.connectors.base import Endpoint
-from syncd.core.actions import (
-    Action,
-    Bind,
-    CreateItem,
-    CreateNote,
-    DeleteItem,
-    DeleteNote,
-    Plan,
-    Problem,
-    Record,
-    SetMedia,
-    SetOrder,
-    SetStatus,
-    StateChange,
-    Unbind,
-    UpdateNote,
-)
-from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.media import validate as validate_media
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Snapshot
+from syncd.core.actions import Action, Bind, CreateNote, Plan, Problem, StateChange, label
+from syncd.core.model import Item, LocalMedia, Snapshot
 from syncd.core.planner import plan as make_plan
 from syncd.core.policy import Policy
-from syncd.core.recorded import ORDER_LINK, Recorded
+from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
-from syncd.errors import FatalError, NotFound, SafetyStop, SkippableError, SyncdError
+from syncd.core.writes import LandedWrong, Natives, Writes, fetch_validated
+from syncd.errors import FatalError, RetriableError, SafetyStop, SyncdError
 from syncd.state.store import StateStore
 
 log = structlog.get_logger("syncd.engine")
@@ -81,6 +63,14 @@ class RunResult:
     @property
     def failed(self) -> bool:
         return self.outcome != "ok"
+
+    def reported(self) -> list[dict[str, Any]]:
+        """The run's warnings, errors and failures, as kept in the run history."""
+        kept = [p for p in self.plan.problems if p.severity != "info"] + self.failures
+        return [
+            {"endpoint": p.endpoint, "link": p.link, "message": p.message, "severity": p.severity}
+            for p in kept[:200]
+        ]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -115,26 +105,6 @@ class RunMonitor:
     def finished(self, result: RunResult) -> None: ...
 
 
-class _Natives:
-    """Native ids per (link, endpoint), kept current while a plan is applied."""
-
-    def __init__(self, recorded: Recorded) -> None:
-        self.map: dict[tuple[str, str], str] = {}
-        for link in recorded.links.values():
-            for ep, native in link.members.items():
-                self.map[(link.id, ep)] = native
-
-    def apply(self, changes: list[StateChange]) -> None:
-        for change in changes:
-            if isinstance(change, Bind):
-                self.map[(change.link, change.endpoint)] = change.native
-            elif isinstance(change, Unbind):
-                self.map.pop((change.link, change.endpoint), None)
-
-    def get(self, link: str | None, ep: str) -> str | None:
-        return None if link is None else self.map.get((link, ep))
-
-
 class Engine:
     def __init__(self, store: StateStore, monitor: RunMonitor | None = None) -> None:
         self.store = store
@@ -165,6 +135,8 @@ class Engine:
         raw, cycles = self.snapshots(rt)
         canonical = {ep: rt.statuses.canonicalize(ep, snap) for ep, snap in raw.items()}
         recorded = self.store.load(rt.name)
+        for _, doubt in self.store.in_doubt(rt.name):
+            recorded.in_doubt.setdefault(doubt.endpoint, []).append(doubt)
         policy = rt.policy
         if allow_empty or force_deletes:
             from dataclasses import replace
@@ -203,6 +175,7 @@ class Engine:
         self.monitor.started(rt.name)
         interrupted = self.store.pending_journal(rt.name)
         self.store.close_pending(rt.name)
+        doubts = self.store.in_doubt(rt.name)
         run_id = self.store.begin_run(rt.name)
         structlog.contextvars.bind_contextvars(run_id=run_id)
         bound = log
@@ -225,7 +198,8 @@ class Engine:
             if plan.refusal:
                 raise SafetyStop(plan.refusal)
             self.store.commit(rt.name, plan.changes)
-            natives = _Natives(recorded)
+            self.store.resolve(entry for entry, _ in doubts)
+            natives = Natives(recorded)
             natives.apply(plan.changes)
             if self.apply(rt, run_id, plan, natives, result, bound, should_stop):
                 result.outcome = "stopped"
@@ -247,7 +221,9 @@ class Engine:
             error = "; ".join(p.message for p in result.failures[:5]) or None
             if result.outcome == "ok" and result.failures:
                 result.outcome = "partial"
-            self.store.finish_run(run_id, result.outcome, dict(result.counts), error)
+            self.store.finish_run(
+                run_id, result.outcome, dict(result.counts), error, result.reported()
+            )
             bound.info(
                 "run finished",
                 outcome=result.outcome,
@@ -263,42 +239,53 @@ class Engine:
         rt: MappingRuntime,
         run_id: int,
         plan: Plan,
-        natives: _Natives,
+        natives: Natives,
         result: RunResult,
         bound: Any,
         should_stop: Callable[[], bool] | None = None,
     ) -> bool:
-        """Apply the plan's writes in order; True when ``should_stop`` cut it short."""
-        handlers: dict[type, Callable[..., list[StateChange]]] = {
-            CreateItem: self._create_item,
-            SetStatus: self._set_status,
-            SetMedia: self._set_media,
-            CreateNote: self._create_note,
-            UpdateNote: self._update_note,
-            DeleteNote: self._delete,
-            DeleteItem: self._delete,
-            SetOrder: self._set_order,
-        }
+        """Apply the plan's writes in order; True when ``should_stop`` cut it short.
+
+        Each write's journal entry is opened (with the create's intent) before it is sent and
+        closed in the same transaction as the state facts its answer established.
+        """
+        writes = Writes(
+            rt.endpoints,
+            rt.statuses,
+            rt.policy,
+            natives,
+            lambda source, item: self._fetch(rt, source, item),
+            rt.media_dir,
+        )
         for action in plan.actions:
             if should_stop is not None and should_stop():
                 bound.info("stopping between writes", remaining=len(plan.actions))
                 return True
-            kind = _kind(action)
+            kind = label(action)
             ep = action.endpoint
-            endpoint = rt.endpoints[ep]
             link = getattr(action, "link", None)
-            entry = self.store.journal_begin(run_id, rt.name, ep, kind, link)
+            entry: int | None = None
             try:
-                changes = handlers[type(action)](rt, endpoint, action, natives)
-            except (SkippableError, NotImplementedError) as exc:
-                self._failed(rt, entry, action, kind, str(exc), result, bound)
+                prepared = writes.prepare(action)
+                entry = self.store.journal_begin(
+                    run_id, rt.name, ep, kind, link, intent=prepared.intent
+                )
+                changes = prepared.send()
+            except LandedWrong as exc:
+                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
+                self._failed(rt, entry, action, kind, str(exc), result, bound, exc.changes)
+                natives.apply(exc.changes)
                 continue
-            except SyncdError as exc:
-                if isinstance(exc, FatalError):
+            except FatalError as exc:
+                if entry is not None:
                     with self.store.transaction() as conn:
                         self.store.journal_end(conn, entry, "failed", detail=str(exc))
-                    raise
-                self._failed(rt, entry, action, kind, str(exc), result, bound)
+                raise
+            except (SyncdError, NotImplementedError) as exc:
+                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
+                # a create whose outcome is unknown stays in doubt until a later run sees it
+                doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
+                self._failed(rt, entry, action, kind, str(exc), result, bound, doubt=doubt)
                 continue
             with self.store.transaction() as conn:
                 self.store.apply(conn, rt.name, changes)
@@ -318,9 +305,14 @@ class Engine:
         message: str,
         result: RunResult,
         bound: Any,
+        changes: list[StateChange] | None = None,
+        *,
+        doubt: bool = False,
     ) -> None:
         with self.store.transaction() as conn:
-            self.store.journal_end(conn, entry, "failed", detail=message)
+            if changes:
+                self.store.apply(conn, rt.name, changes)
+            self.store.journal_end(conn, entry, "doubt" if doubt else "failed", detail=message)
         result.counts["failed"] += 1
         problem = Problem(
             action.endpoint, getattr(action, "link", None), f"{kind}: {message}", "error"
@@ -331,146 +323,11 @@ class Engine:
         )
         self.monitor.action(rt.name, kind, action.endpoint, False)
 
-    @staticmethod
-    def _native(natives: _Natives, link: str | None, ep: str, what: str) -> str:
-        native = natives.get(link, ep)
-        if native is None:
-            raise SkippableError(
-                f"skipped: the {what} it belongs to does not exist on {ep} "
-                "(an earlier write failed)"
-            )
-        return native
-
     def _fetch(self, rt: MappingRuntime, source: str, item: Item) -> LocalMedia:
         assert item.media is not None
-        dest = rt.media_dir / source
-        dest.mkdir(parents=True, exist_ok=True)
-        media = rt.endpoints[source].fetch_media(item, dest)
-        validate_media(media)
+        media = fetch_validated(rt.endpoints[source], item, rt.media_dir / source)
         self.store.remember_media(rt.name, source, item.media.token, media.sha256, media.size)
         return media
-
-    def _status_record(
-        self, rt: MappingRuntime, ep: str, link: str, item: Item, gen: int
-    ) -> Record:
-        canonical = rt.statuses.to_canonical(ep, item.status)
-        return Record(link, ep, "status", status_fingerprint(canonical), gen)
-
-    def _create_item(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: CreateItem, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        status = None
-        if action.status is not None:
-            status = rt.statuses.to_native(ep, action.status)
-        media = None
-        if action.media_source and action.media_item is not None:
-            media = self._fetch(rt, action.media_source, action.media_item)
-        created = endpoint.create_item(
-            NewItem(name=action.item.name, link=action.link, status=status, media=media)
-        )
-        changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
-        if status is not None:
-            changes.append(self._status_record(rt, ep, action.link, created, action.status_gen))
-        if media is not None:
-            changes.append(
-                Record(
-                    action.link, ep, "media", media_fingerprint(ep, created.media), action.media_gen
-                )
-            )
-        return changes
-
-    def _set_status(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: SetStatus, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        native_status = rt.statuses.to_native(ep, action.status)
-        if native_status is None:
-            raise SkippableError(
-                f"the status table has no {ep} value in the row "
-                f"{rt.statuses.label(action.status)}; add one to sync this status"
-            )
-        item = endpoint.set_status(self._native(natives, action.link, ep, "item"), native_status)
-        return [self._status_record(rt, ep, action.link, item, action.gen)]
-
-    def _set_media(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: SetMedia, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        native = self._native(natives, action.link, ep, "item")
-        media = self._fetch(rt, action.source, action.source_item)
-        item = endpoint.set_media(native, media)
-        return [Record(action.link, ep, "media", media_fingerprint(ep, item.media), action.gen)]
-
-    def _create_note(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: CreateNote, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        item = self._native(natives, action.item_link, ep, "item")
-        parent = None
-        if action.parent_link is not None:
-            parent = self._native(natives, action.parent_link, ep, "note")
-        src = action.note
-        note = endpoint.create_note(
-            NewNote(
-                item=item,
-                text=src.text,
-                link=action.link,
-                parent=parent,
-                author=src.author,
-                frame=src.frame,
-                created=src.created,
-            )
-        )
-        return [
-            Bind(
-                action.link, "note", ep, note.id, item=action.item_link, parent=action.parent_link
-            ),
-            Record(action.link, ep, "content", note_fingerprint(note.text, note.frame), action.gen),
-        ]
-
-    def _update_note(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: UpdateNote, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        note = endpoint.update_note(
-            self._native(natives, action.link, ep, "note"), action.text, action.frame
-        )
-        return [
-            Record(action.link, ep, "content", note_fingerprint(note.text, note.frame), action.gen)
-        ]
-
-    def _delete(
-        self,
-        rt: MappingRuntime,
-        endpoint: Endpoint,
-        action: DeleteNote | DeleteItem,
-        natives: _Natives,
-    ) -> list[StateChange]:
-        """Already gone counts as deleted: a tombstone only has to make sure of it."""
-        native = natives.get(action.link, action.endpoint)
-        if native is not None:
-            remove = (
-                endpoint.delete_note if isinstance(action, DeleteNote) else endpoint.delete_item
-            )
-            with contextlib.suppress(NotFound):
-                remove(native)
-        return [Unbind(action.link, action.endpoint)]
-
-    def _set_order(
-        self, rt: MappingRuntime, endpoint: Endpoint, action: SetOrder, natives: _Natives
-    ) -> list[StateChange]:
-        ep = action.endpoint
-        pairs = [(link, natives.get(link, ep)) for link in action.links]
-        present = [(link, native) for link, native in pairs if native is not None]
-        endpoint.set_order([native for _, native in present])
-        fp = "\n".join(link for link, _ in present)
-        return [Record(ORDER_LINK, ep, "order", fp, action.gen)]
-
-
-def _kind(action: Action) -> str:
-    name = type(action).__name__
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 def plan_only(store: StateStore, rt: MappingRuntime, **options: bool) -> Plan:

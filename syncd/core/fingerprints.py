@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
-from syncd.core.model import MediaRef
+from syncd.core.model import MediaRef, NoteContent
 
 _SEP = "\x1f"
 
@@ -26,8 +26,9 @@ def normalize_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip()
 
 
-def note_fingerprint(text: str, frame: int | None) -> str:
-    return _digest(f"{normalize_text(text)}{_SEP}{'' if frame is None else frame}")
+def note_fingerprint(content: NoteContent) -> str:
+    frame = "" if content.frame is None else content.frame
+    return _digest(f"{normalize_text(content.text)}{_SEP}{frame}")
 
 
 def status_fingerprint(canonical: str | None) -> str:

@@ -48,6 +48,19 @@ class LocalMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteContent:
+    """What a note says, as one value: what syncd fingerprints, compares and writes.
+
+    Everything a connector translates to and from a system's note body lives here, so a new
+    field of notes is added in one place and reaches the fingerprints, the planner, the engine
+    and ``Endpoint.update_note`` without touching them.
+    """
+
+    text: str
+    frame: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     id: str
     name: str
@@ -72,6 +85,10 @@ class Note:
     modified: datetime | None = None
     link: str | None = None
     token: str | None = None
+
+    @property
+    def content(self) -> NoteContent:
+        return NoteContent(self.text, self.frame)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +122,7 @@ class NewNote:
     author: Person | None = None
     frame: int | None = None
     created: datetime | None = None
+
+    @property
+    def content(self) -> NoteContent:
+        return NoteContent(self.text, self.frame)

@@ -29,12 +29,13 @@ from syncd.core.actions import (
     SetMedia,
     SetOrder,
     SetStatus,
+    Severity,
     Tombstone,
     Unbind,
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, Note, Snapshot
+from syncd.core.model import Item, Note, NoteContent, Snapshot
 from syncd.core.policy import KEEP_BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.recorded import ORDER_LINK, Kind, LinkRecord, Recorded, Seen
 
@@ -42,6 +43,8 @@ UNMAPPED_PREFIX = "?"
 """Canonical statuses that start with this are native values absent from the status table."""
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
+HELD_NOTES_FLOOR = 2
+"""An item showing none of at least this many linked notes is suspected of a failed listing."""
 
 
 def plan(recorded: Recorded, snapshots: Mapping[str, Snapshot], policy: Policy) -> Plan:
@@ -89,17 +92,19 @@ class _Planner:
         """endpoint -> native item id -> link"""
         self.item_present: dict[str, dict[str, Item]] = {}
         self.deleting_items: set[tuple[str, str]] = set()
-        self.fp_cache: dict[tuple[str, int | None], str] = {}
+        self.fp_cache: dict[NoteContent, str] = {}
+        self.held: set[tuple[str, str]] = set()
+        """(item link, endpoint) whose notes did not read back this run: left alone."""
         caps = {ep: policy.caps(ep) for ep in self.eps}
         self.writable_eps = frozenset(ep for ep in self.eps if not caps[ep].read_only)
         self.editable_eps = frozenset(ep for ep in self.writable_eps if caps[ep].can_edit_notes)
 
     # -- plumbing ------------------------------------------------------------------------------
     def note_fp(self, note: Note) -> str:
-        content = (note.text, note.frame)
+        content = note.content
         fp = self.fp_cache.get(content)
         if fp is None:
-            fp = self.fp_cache[content] = note_fingerprint(note.text, note.frame)
+            fp = self.fp_cache[content] = note_fingerprint(content)
         return fp
 
     def link(self, link_id: str) -> LinkRecord:
@@ -129,7 +134,7 @@ class _Planner:
             self.out.changes.append(Record(link_id, ep, aspect, fp, gen))
 
     def problem(
-        self, ep: str | None, link_id: str | None, message: str, severity: str = "warning"
+        self, ep: str | None, link_id: str | None, message: str, severity: Severity = "warning"
     ) -> None:
         self.out.problems.append(Problem(ep, link_id, message, severity))
 
@@ -149,6 +154,9 @@ class _Planner:
             return self.out
         self.dead = {lid for lid, link in self.rec.links.items() if link.deleted}
         self.plan_items()
+        self.check_notes_readable()
+        if self.out.refusal:
+            return self.out
         if not self.pol.order.off:
             self.plan_order()
         self.plan_notes()
@@ -173,6 +181,56 @@ class _Planner:
                     "purpose, rerun with --allow-empty."
                 )
                 return
+
+    def check_notes_readable(self) -> None:
+        """An endpoint that suddenly shows no notes where notes are linked is not believed.
+
+        A listing that came back empty (a proxy's hiccup, an API answering ``[]`` on a bad
+        day) would otherwise look like every note deleted: restored everywhere with deletes
+        off (duplicates) or deleted everywhere with deletes on. No notes at all on an endpoint
+        where notes are linked refuses the run, like an empty review; an item that lost every
+        one of at least ``HELD_NOTES_FLOOR`` linked notes while the endpoint shows others keeps
+        them as they are this run, with a warning. ``--allow-empty`` (``allow_empty``) is how a
+        user says the deletions were meant.
+        """
+        if self.pol.allow_empty or self.pol.notes.off:
+            return
+        linked: dict[str, dict[str, int]] = {ep: {} for ep in self.eps}
+        for link in self.rec.links.values():
+            if link.kind != "note" or link.deleted or link.item is None:
+                continue
+            here = self.item_present.get(link.item, {})
+            for ep in link.members:
+                if ep in here and ep in linked:
+                    linked[ep][link.item] = linked[ep].get(link.item, 0) + 1
+        for ep in self.eps:
+            if not linked[ep]:
+                continue
+            items_here = self.item_link[ep]
+            seen: dict[str, int] = {}
+            for note in self.snaps[ep].notes:
+                item_link = items_here.get(note.item)
+                if item_link is not None:
+                    seen[item_link] = seen.get(item_link, 0) + 1
+            if not seen:
+                total = sum(linked[ep].values())
+                self.out.refusal = (
+                    f"{ep} returned no notes while {total} notes are linked to it on items it "
+                    "still shows; refusing to sync in case the listing failed. If they were "
+                    "deleted on purpose, rerun with --allow-empty."
+                )
+                return
+            for item_link, count in linked[ep].items():
+                if count >= HELD_NOTES_FLOOR and item_link not in seen:
+                    self.held.add((item_link, ep))
+                    name = self.item_present[item_link][ep].name
+                    self.problem(
+                        ep,
+                        item_link,
+                        f"{ep} shows none of the {count} notes linked on {name!r}; they are left "
+                        "alone this run in case the listing failed (rerun with --allow-empty if "
+                        "they were deleted on purpose)",
+                    )
 
     def check_deletions(self) -> None:
         for ep, count in self.deleting.items():
@@ -251,10 +309,15 @@ class _Planner:
         else:
             winner = max(sources, key=lambda ep: (stamps.get(ep) or _EPOCH, -sources.index(ep)))
         how = f"{winner} wins" if policy == winner else "the last writer wins"
+        severity: Severity = "info"
         if policy == KEEP_BOTH and aspect == "content":
             how = "both versions are kept"
+        elif policy == KEEP_BOTH:
+            # a status or an order has one value per side: there is no keeping both
+            how = f"keep-both cannot keep two {aspect}s, so the last writer ({winner}) wins"
+            severity = "warning"
         self.problem(
-            None, link_id, f"conflict on {aspect} between {', '.join(sources)}: {how}", "info"
+            None, link_id, f"conflict on {aspect} between {', '.join(sources)}: {how}", severity
         )
         return winner
 
@@ -501,8 +564,8 @@ class _Planner:
         self.tombstone(link_id)
 
     def item_on(self, item_link: str, ep: str) -> bool:
-        """Whether the item is in ``ep``'s snapshot (its notes are visible there)."""
-        return ep in self.item_present.get(item_link, {})
+        """Whether the item is in ``ep``'s snapshot and its notes could be read there."""
+        return ep in self.item_present.get(item_link, {}) and (item_link, ep) not in self.held
 
     # -- order ---------------------------------------------------------------------------------
     def plan_order(self) -> None:
@@ -594,10 +657,10 @@ class _Planner:
                 if r is None:
                     clean[link_id] = -1
                     continue
-                content = (note.text, note.frame)
+                content = note.content
                 fp = fp_cache.get(content)
                 if fp is None:
-                    fp = fp_cache[content] = note_fingerprint(note.text, note.frame)
+                    fp = fp_cache[content] = note_fingerprint(content)
                 if r.fp == fp:
                     if clean.setdefault(link_id, r.gen) != r.gen:
                         clean[link_id] = -1
@@ -703,9 +766,11 @@ class _Planner:
                 )
                 if parent is None:
                     continue
+            link_id = self.claim_doubt(ep, note)
+            if link_id is not None:
+                parent = self.link(link_id).parent
             key = (item_link, parent, self.note_fp(note))
-            link_id = None
-            for cand in index.get(key, ()):
+            for cand in index.get(key, ()) if link_id is None else ():
                 if cand not in self.dead and not self.has_member(cand, ep):
                     link_id = cand
                     break
@@ -716,6 +781,36 @@ class _Planner:
             self.bind(link_id, "note", ep, note.id, item=item_link, parent=parent)
             present.setdefault(link_id, {})[ep] = note
             linked_now[ep][note.id] = link_id
+
+    def claim_doubt(self, ep: str, note: Note) -> str | None:
+        """The link of a create in doubt that this unlinked note is the outcome of.
+
+        Matched on the item and the content it was written with, not on its place in the
+        thread: a system that dropped a reply's parent still shows the very note syncd wrote,
+        and taking it for a new note would copy it everywhere.
+        """
+        doubts = self.rec.in_doubt.get(ep)
+        if not doubts:
+            return None
+        fp = self.note_fp(note)
+        for n, doubt in enumerate(doubts):
+            if doubt.item != note.item or doubt.fp != fp:
+                continue
+            link = self.rec.links.get(doubt.link)
+            if link is None or link.id in self.dead or self.has_member(link.id, ep):
+                continue
+            del doubts[n]
+            if (doubt.parent or None) != (note.parent or None):
+                self.problem(
+                    ep,
+                    link.id,
+                    f"a note written to {ep} in a run that was cut short landed elsewhere in "
+                    f"its thread than asked (reply to {doubt.parent or 'nothing'}, found under "
+                    f"{note.parent or 'nothing'}); it is kept linked, fix its place by hand",
+                    "error",
+                )
+            return link.id
+        return None
 
     def plan_content(
         self,
@@ -738,9 +833,7 @@ class _Planner:
         if res.source is not None:
             src = objs[res.source]
             for ep in res.targets:
-                self.out.actions.append(
-                    UpdateNote(ep, link_id, res.source, src.text, src.frame, res.gen)
-                )
+                self.out.actions.append(UpdateNote(ep, link_id, res.source, src.content, res.gen))
         if res.source is not None:
             wanted = note_fps[res.source]
             for ep in objs:
@@ -807,6 +900,8 @@ class _Planner:
             ):
                 continue
             if item_link in self.dead or (item_link, ep) in self.deleting_items:
+                continue
+            if (item_link, ep) in self.held:
                 continue
             if link.parent is not None and not (
                 self.has_member(link.parent, ep) or (link.parent, ep) in self.creating

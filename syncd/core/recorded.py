@@ -37,6 +37,23 @@ class Seen:
     gen: int
 
 
+@dataclass(frozen=True, slots=True)
+class InDoubt:
+    """A note create whose outcome is unknown: its answer was lost, or the run was killed.
+
+    ``item`` and ``parent`` are the native ids on ``endpoint`` and ``fp`` the content
+    fingerprint it was written with, as that system holds them; a note found there with that
+    content on that item is this link's note, even where the system put it elsewhere in the
+    thread than asked.
+    """
+
+    link: str
+    endpoint: str
+    item: str
+    parent: str | None
+    fp: str
+
+
 _EMPTY: dict[str, Any] = {}
 
 
@@ -55,6 +72,8 @@ class Recorded:
     """kind -> endpoint -> native id -> link id; derived from ``links``."""
     note_index: dict[str, dict[str, tuple[str, Seen | None]]] = field(default_factory=dict)
     """endpoint -> native note id -> (link, recorded content): one lookup per note read."""
+    in_doubt: dict[str, list[InDoubt]] = field(default_factory=dict)
+    """endpoint -> creates whose outcome is unknown, oldest first."""
 
     def get_seen(self, link: str, endpoint: str, aspect: str) -> Seen | None:
         return self.seen.get(aspect, _EMPTY).get(endpoint, _EMPTY).get(link)

@@ -73,6 +73,8 @@ runs = Table(
     Column("counts", Text),
     Column("error", Text),
     Column("host", String(200)),
+    # JSON list of the run's problems and failures: what ``syncd status`` reports
+    Column("problems", Text),
     Index("ix_runs_mapping_started", "mapping", "started_at"),
 )
 
@@ -86,8 +88,11 @@ journal = Table(
     Column("action", String(32), nullable=False),
     Column("link_id", String(64)),
     Column("native_id", String(400)),
+    # pending, done, failed, doubt (outcome unknown), interrupted, resolved
     Column("state", String(16), nullable=False),
     Column("detail", Text),
+    # for a create: JSON of what it asked for, so that a later run can recognise it
+    Column("intent", Text),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_journal_mapping_state", "mapping", "state"),
 )

@@ -12,7 +12,7 @@ import os
 import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
 from syncd.core.model import Snapshot
-from syncd.core.recorded import LinkRecord, Recorded, Seen
+from syncd.core.recorded import InDoubt, LinkRecord, Recorded, Seen
 from syncd.core.serialize import dump_snapshot, load_snapshot
 from syncd.errors import ConfigError, FatalError
 from syncd.state import schema as t
@@ -49,6 +49,8 @@ class RunSummary:
     outcome: str
     counts: dict[str, int]
     error: str | None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    """Warnings and failures of the run: endpoint, link, message, severity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +317,14 @@ class StateStore:
 
     # -- journal ---------------------------------------------------------------------------------
     def journal_begin(
-        self, run_id: int, mapping: str, endpoint: str, action: str, link: str | None
+        self,
+        run_id: int,
+        mapping: str,
+        endpoint: str,
+        action: str,
+        link: str | None,
+        *,
+        intent: dict[str, Any] | None = None,
     ) -> int:
         with self.transaction() as conn:
             result = conn.execute(
@@ -327,6 +336,7 @@ class StateStore:
                     link_id=link,
                     state="pending",
                     at=now(),
+                    intent=None if intent is None else json.dumps(intent, separators=(",", ":")),
                 )
             )
             return int(result.inserted_primary_key[0])
@@ -373,6 +383,39 @@ class StateStore:
                 .values(state="interrupted", at=now())
             )
 
+    def in_doubt(self, mapping: str) -> list[tuple[int, InDoubt]]:
+        """Creates whose outcome is unknown (a lost answer, a killed run), with their intent."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    t.journal.c.id, t.journal.c.link_id, t.journal.c.endpoint, t.journal.c.intent
+                )
+                .where(
+                    t.journal.c.mapping == mapping,
+                    t.journal.c.state.in_(("interrupted", "doubt")),
+                    t.journal.c.intent.is_not(None),
+                )
+                .order_by(t.journal.c.id)
+            ).all()
+        out = []
+        for entry, link, endpoint, intent in rows:
+            try:
+                data = json.loads(intent)
+                out.append(
+                    (entry, InDoubt(link, endpoint, data["item"], data.get("parent"), data["fp"]))
+                )
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def resolve(self, entries: Iterable[int]) -> None:
+        """The planner has seen these creates in doubt: they need no more looking for."""
+        ids = list(entries)
+        if not ids:
+            return
+        with self.transaction() as conn:
+            conn.execute(update(t.journal).where(t.journal.c.id.in_(ids)).values(state="resolved"))
+
     # -- media cache -----------------------------------------------------------------------------
     def media_hash(self, mapping: str, endpoint: str, token: str) -> tuple[str, int] | None:
         with self.engine.connect() as conn:
@@ -410,13 +453,24 @@ class StateStore:
             return int(result.inserted_primary_key[0])
 
     def finish_run(
-        self, run_id: int, outcome: str, counts: dict[str, int], error: str | None = None
+        self,
+        run_id: int,
+        outcome: str,
+        counts: dict[str, int],
+        error: str | None = None,
+        problems: list[dict[str, Any]] | None = None,
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
                 update(t.runs)
                 .where(t.runs.c.id == run_id)
-                .values(finished_at=now(), outcome=outcome, counts=json.dumps(counts), error=error)
+                .values(
+                    finished_at=now(),
+                    outcome=outcome,
+                    counts=json.dumps(counts),
+                    error=error,
+                    problems=json.dumps(problems) if problems else None,
+                )
             )
 
     def last_runs(self, mapping: str, limit: int = 5) -> list[RunSummary]:
@@ -440,6 +494,7 @@ class StateStore:
                 r["outcome"],
                 json.loads(r["counts"]) if r["counts"] else {},
                 r["error"],
+                json.loads(r["problems"]) if r["problems"] else [],
             )
             for r in rows
         ]

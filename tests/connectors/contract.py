@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from syncd.connectors.base import Endpoint
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Person
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Person
 
 PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -79,7 +79,7 @@ class EndpointContract:
     def test_edit_reads_back(self, endpoint: Endpoint) -> None:
         item = self.item(endpoint)
         note = endpoint.create_note(NewNote(item=item.id, text="First", link="n-1", frame=3))
-        edited = endpoint.update_note(note.id, "Second", 4)
+        edited = endpoint.update_note(note.id, NoteContent("Second", 4))
         assert (edited.text, edited.frame) == ("Second", 4)
         again = self.in_snapshot(endpoint, note)
         assert (again.text, again.frame) == ("Second", 4)

@@ -126,7 +126,8 @@ def test_deletes_off_restores_a_deleted_note(rig: Rig) -> None:
     note = rig.a.add_note(item.id, "keep me")
     rig.run()
     rig.a.remove_note(note.id)
-    rig.run()
+    # the review's only note gone looks like a failed listing: the user confirms it
+    rig.run(allow_empty=True)
     assert rig.texts(rig.a) == rig.texts(rig.b) == ["keep me"]
 
 

@@ -22,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
 from syncd.core.engine import Engine, MappingRuntime
+from syncd.core.planner import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
@@ -101,16 +102,20 @@ class ReviewSync(RuleBasedStateMachine):
         notes = list(self.reviews[ep].notes)
         return notes[index % len(notes)] if notes else None
 
-    def sync(self, fault: object = None) -> None:
+    def sync(self, fault: object = None, *, trusting: bool = True) -> None:
+        """One run. Users here may empty a side on purpose, which the empty-side rails would
+        refuse until confirmed: ``trusting`` runs confirm it, as a user rerunning with
+        ``--allow-empty`` does. The rails themselves are hammered by ``sync_with_hiccup``."""
         for review in self.reviews.values():
             review.fault = fault  # type: ignore[assignment]
         try:
-            self.engine.run(self.rt)
+            self.engine.run(self.rt, allow_empty=trusting)
         except (SyncdError, Crash):
             pass
         finally:
             for review in self.reviews.values():
                 review.fault = None
+                review.hiccup = None
 
     # -- what users do -------------------------------------------------------------------------
     @initialize(
@@ -182,6 +187,16 @@ class ReviewSync(RuleBasedStateMachine):
         self.deleted_tokens |= (before - self.tokens(ep)) - elsewhere
         self.synced_clean = False
 
+    def linked_notes(self, ep: str, item: str) -> int:
+        """Notes the state links on ``ep`` on this item (what the rails count on)."""
+        recorded = self.store.load(self.rt.name)
+        item_link = recorded.link_of("item", ep, item)
+        return sum(
+            1
+            for link in recorded.links.values()
+            if link.kind == "note" and link.item == item_link and ep in link.members
+        )
+
     def tokens(self, ep: str) -> set[str]:
         return {m.group(1) for n in self.reviews[ep].notes.values() if (m := TOKEN.match(n.text))}
 
@@ -226,6 +241,25 @@ class ReviewSync(RuleBasedStateMachine):
             return queue.pop(0)
 
         self.sync(fault)
+        self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), whole=st.booleans())
+    def sync_with_hiccup(self, ep: str, index: int, whole: bool) -> None:
+        """One run where ``ep`` lists no notes at all, or none on one item: nothing may be
+        duplicated or deleted because of it. An item must have had at least two notes there
+        (``HELD_NOTES_FLOOR``) for its empty listing to be told from a user's deletion."""
+        review = self.reviews[ep]
+        if whole:
+            review.hiccup = frozenset()
+        else:
+            item = self.pick_item(ep, index)
+            shown = sum(1 for n in review.notes.values() if n.item == item)
+            if item is None or len(review.notes) == shown:
+                return
+            if self.linked_notes(ep, item) < HELD_NOTES_FLOOR:
+                return
+            review.hiccup = frozenset({item})
+        self.sync(trusting=False)
         self.synced_clean = False
 
     @rule()

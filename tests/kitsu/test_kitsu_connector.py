@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from syncd.connectors.kitsu import open_kitsu_endpoint
-from syncd.core.model import LocalMedia, NewItem, NewNote, Person
+from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, SkippableError, SyncdError
 from tests.kitsu.builders import ZouRest, build_review, make_mp4, make_png
 from tests.kitsu.helpers import KitsuSide, connect, make_person, same_item, selector, system
@@ -111,8 +111,9 @@ def test_update_and_delete_comments_and_replies(side) -> None:
     top = ep.create_note(NewNote(item=item.id, text="v1", link="a", author=ALICE, frame=3))
     reply = ep.create_note(NewNote(item=item.id, text="r1", link="b", parent=top.id, author=ALICE))
     other = ep.create_note(NewNote(item=item.id, text="r2", link="c", parent=top.id))
-    edited_reply = ep.update_note(reply.id, "r1 edited", None)
-    edited = ep.update_note(top.id, "v2", 4)  # last: editing a reply touches its comment too
+    edited_reply = ep.update_note(reply.id, NoteContent("r1 edited", None))
+    # last: editing a reply touches its comment too
+    edited = ep.update_note(top.id, NoteContent("v2", 4))
     notes = {n.id: n for n in connect(side.zou, side.review).snapshot().notes}
     assert notes[top.id] == edited and edited.text == "v2" and edited.frame == 4
     assert edited.author == ALICE  # the attribution survives an edit

@@ -18,7 +18,7 @@ from shotgun_api3.lib import mockgun
 from syncd.connectors import notetext, open_endpoint
 from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid import ShotGridEndpoint
-from syncd.core.model import LocalMedia, NewItem, NewNote, Person, Snapshot
+from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person, Snapshot
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
 from syncd.standins.shotgrid import ShotGridStandIn
 from tests.connectors.contract import EndpointContract, PNG_1x1
@@ -418,7 +418,7 @@ def test_attribution_round_trip_through_the_wire(live: Site) -> None:
     assert theirs.author == Person("guest@vendor.example", "Guest vendor")
     full = {n.id: n for n in endpoint.snapshot().notes}
     assert full[mine.id] == mine and full[theirs.id] == theirs and full[reply.id] == reply
-    edited = endpoint.update_note(theirs.id, "B, edited", 5)
+    edited = endpoint.update_note(theirs.id, NoteContent("B, edited", 5))
     assert (edited.text, edited.frame, edited.author) == ("B, edited", 5, theirs.author)
     assert {n.id: n for n in endpoint.snapshot().notes}[theirs.id] == edited
 

@@ -13,7 +13,7 @@ import pytest
 from syncd.connectors import open_endpoint, syncsketch_api
 from syncd.connectors.base import Endpoint
 from syncd.connectors.syncsketch import SyncSketchEndpoint, open_syncsketch_endpoint
-from syncd.core.model import LocalMedia, NewItem, NewNote, Person
+from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
 from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.connectors.contract import EndpointContract, PNG_1x1
@@ -179,7 +179,7 @@ def test_attribution_round_trip(seeded: Seeded) -> None:
     assert raw == "[by Dana Lead <dana@studio.example>] Tighten."
     assert seeded.store.frame(int(by_alice.id))["text"] == "Mine."
     assert (by_dana.text, by_dana.author) == ("Tighten.", dana)
-    edited = seeded.endpoint.update_note(by_dana.id, "Tighten more.", 5)
+    edited = seeded.endpoint.update_note(by_dana.id, NoteContent("Tighten more.", 5))
     assert seeded.store.frame(int(by_dana.id))["text"].startswith("[by Dana Lead")
     assert (edited.text, edited.author, edited.frame) == ("Tighten more.", dana, 5)
     snap = {n.id: n for n in seeded.endpoint.snapshot().notes}

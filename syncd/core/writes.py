@@ -1,0 +1,321 @@
+"""Each planned action as remote writes, checked against what the system answers.
+
+``Writes.prepare`` resolves an action's native ids and returns what the journal must know
+before the write is sent (the intent) and the call that sends it. Sending returns the state
+facts the write established, computed from the system's answer, never from what was asked:
+
+* a create or an edit that the system holds differently from what was asked (a reply that
+  landed as a top-level note, a status the create call ignored) is repaired with one follow-up
+  write where that can help, and otherwise taken back (a note) or recorded as not yet in
+  agreement (an item's status, an order), and reported: ``LandedWrong``;
+* the journal's intent lets the next run recognise a note whose answer never arrived (a lost
+  answer, a killed process) even if the system put it somewhere other than asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syncd.connectors.base import Endpoint
+from syncd.core.actions import (
+    Action,
+    Bind,
+    CreateItem,
+    CreateNote,
+    DeleteItem,
+    DeleteNote,
+    Record,
+    SetMedia,
+    SetOrder,
+    SetStatus,
+    StateChange,
+    Unbind,
+    UpdateNote,
+)
+from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
+from syncd.core.media import validate as validate_media
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote
+from syncd.core.policy import Policy
+from syncd.core.recorded import ORDER_LINK, Recorded
+from syncd.core.statuses import StatusTable
+from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
+from syncd.errors import NotFound, SkippableError, SyncdError
+
+
+class LandedWrong(SkippableError):
+    """The system holds something other than what was asked; ``changes`` say what it holds."""
+
+    def __init__(self, message: str, changes: list[StateChange] | None = None) -> None:
+        super().__init__(message)
+        self.changes = changes or []
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    send: Callable[[], list[StateChange]]
+    intent: dict[str, Any] | None = None
+    """What the journal keeps before a create is sent, to recognise it if the answer is lost."""
+
+
+class Natives:
+    """Native ids per (link, endpoint), kept current while a plan is applied."""
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.map: dict[tuple[str, str], str] = {}
+        for link in recorded.links.values():
+            for ep, native in link.members.items():
+                self.map[(link.id, ep)] = native
+
+    def apply(self, changes: list[StateChange]) -> None:
+        for change in changes:
+            if isinstance(change, Bind):
+                self.map[(change.link, change.endpoint)] = change.native
+            elif isinstance(change, Unbind):
+                self.map.pop((change.link, change.endpoint), None)
+
+    def get(self, link: str | None, ep: str) -> str | None:
+        return None if link is None else self.map.get((link, ep))
+
+    def require(self, link: str | None, ep: str, what: str) -> str:
+        native = self.get(link, ep)
+        if native is None:
+            raise SkippableError(
+                f"skipped: the {what} it belongs to does not exist on {ep} "
+                "(an earlier write failed)"
+            )
+        return native
+
+
+MediaFetcher = Callable[[str, Item], LocalMedia]
+
+
+@dataclass
+class Writes:
+    """The handlers of one run: they know the mapping's endpoints, status table and ids."""
+
+    endpoints: dict[str, Endpoint]
+    statuses: StatusTable
+    policy: Policy
+    natives: Natives
+    fetch: MediaFetcher
+    media_dir: Path = Path(".")
+    _handlers: dict[type, Callable[..., Prepared]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._handlers = {
+            CreateItem: self._create_item,
+            SetStatus: self._set_status,
+            SetMedia: self._set_media,
+            CreateNote: self._create_note,
+            UpdateNote: self._update_note,
+            DeleteNote: self._delete,
+            DeleteItem: self._delete,
+            SetOrder: self._set_order,
+        }
+
+    def prepare(self, action: Action) -> Prepared:
+        return self._handlers[type(action)](self.endpoints[action.endpoint], action)
+
+    # -- items ---------------------------------------------------------------------------------
+    def _status_record(self, ep: str, link: str, item: Item, gen: int) -> Record:
+        canonical = self.statuses.to_canonical(ep, item.status)
+        return Record(link, ep, "status", status_fingerprint(canonical), gen)
+
+    def _status_holds(self, ep: str, item: Item, canonical: str) -> bool:
+        return self.statuses.to_canonical(ep, item.status) == canonical
+
+    def _create_item(self, endpoint: Endpoint, action: CreateItem) -> Prepared:
+        ep = action.endpoint
+        status = None
+        if action.status is not None:
+            status = self.statuses.to_native(ep, action.status)
+
+        def send() -> list[StateChange]:
+            media = None
+            if action.media_source and action.media_item is not None:
+                media = self.fetch(action.media_source, action.media_item)
+            new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
+            created = endpoint.create_item(new)
+            changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
+            problems = []
+            if media is not None:
+                if created.media is None:
+                    problems.append("the new item shows no media")
+                else:
+                    fp = media_fingerprint(ep, created.media)
+                    changes.append(Record(action.link, ep, "media", fp, action.media_gen))
+            if status is not None and action.status is not None:
+                if not self._status_holds(ep, created, action.status):
+                    # the create call did not take the status: one follow-up write
+                    with contextlib.suppress(SkippableError):
+                        created = endpoint.set_status(created.id, status)
+                if self._status_holds(ep, created, action.status):
+                    changes.append(self._status_record(ep, action.link, created, action.status_gen))
+                else:
+                    stale = max(0, action.status_gen - 1)
+                    changes.append(self._status_record(ep, action.link, created, stale))
+                    problems.append(
+                        f"its status is {created.status!r}, not {status!r}, even after setting "
+                        "it again"
+                    )
+            if problems:
+                raise LandedWrong(
+                    f"{ep}: item {action.item.name!r} was created, but {'; '.join(problems)}; "
+                    "the next run tries again",
+                    changes,
+                )
+            return changes
+
+        return Prepared(send)
+
+    def _set_status(self, endpoint: Endpoint, action: SetStatus) -> Prepared:
+        ep = action.endpoint
+        native_status = self.statuses.to_native(ep, action.status)
+        if native_status is None:
+            raise SkippableError(
+                f"the status table has no {ep} value in the row "
+                f"{self.statuses.label(action.status)}; add one to sync this status"
+            )
+        item_id = self.natives.require(action.link, ep, "item")
+
+        def send() -> list[StateChange]:
+            item = endpoint.set_status(item_id, native_status)
+            if not self._status_holds(ep, item, action.status):
+                stale = self._status_record(ep, action.link, item, max(0, action.gen - 1))
+                raise LandedWrong(
+                    f"{ep}: the status of item {item_id} reads {item.status!r} after setting it "
+                    f"to {native_status!r}; the next run tries again",
+                    [stale],
+                )
+            return [self._status_record(ep, action.link, item, action.gen)]
+
+        return Prepared(send)
+
+    def _set_media(self, endpoint: Endpoint, action: SetMedia) -> Prepared:
+        ep = action.endpoint
+        item_id = self.natives.require(action.link, ep, "item")
+
+        def send() -> list[StateChange]:
+            media = self.fetch(action.source, action.source_item)
+            item = endpoint.set_media(item_id, media)
+            if item.media is None:
+                raise LandedWrong(f"{ep}: item {item_id} shows no media after the upload")
+            fp = media_fingerprint(ep, item.media)
+            return [Record(action.link, ep, "media", fp, action.gen)]
+
+        return Prepared(send)
+
+    def _set_order(self, endpoint: Endpoint, action: SetOrder) -> Prepared:
+        ep = action.endpoint
+        pairs = [(link, self.natives.get(link, ep)) for link in action.links]
+        present = [(link, native) for link, native in pairs if native is not None]
+        asked = [native for _, native in present]
+        link_of = {native: link for link, native in present}
+
+        def send() -> list[StateChange]:
+            held = endpoint.set_order(asked)
+            order = [link_of[n] for n in held if n in link_of]
+            fp = "\n".join(order)
+            mismatch = order_mismatch(asked, held)
+            if mismatch:
+                stale = Record(ORDER_LINK, ep, "order", fp, max(0, action.gen - 1))
+                raise LandedWrong(f"{ep}: reordering did not hold ({mismatch})", [stale])
+            return [Record(ORDER_LINK, ep, "order", fp, action.gen)]
+
+        return Prepared(send)
+
+    def _delete(self, endpoint: Endpoint, action: DeleteNote | DeleteItem) -> Prepared:
+        """Already gone counts as deleted: a tombstone only has to make sure of it."""
+        native = self.natives.get(action.link, action.endpoint)
+        remove = endpoint.delete_note if isinstance(action, DeleteNote) else endpoint.delete_item
+
+        def send() -> list[StateChange]:
+            if native is not None:
+                with contextlib.suppress(NotFound):
+                    remove(native)
+            return [Unbind(action.link, action.endpoint)]
+
+        return Prepared(send)
+
+    # -- notes ---------------------------------------------------------------------------------
+    def _create_note(self, endpoint: Endpoint, action: CreateNote) -> Prepared:
+        ep = action.endpoint
+        item = self.natives.require(action.item_link, ep, "item")
+        parent = None
+        if action.parent_link is not None:
+            parent = self.natives.require(action.parent_link, ep, "note")
+        src = action.note
+        asked = NewNote(
+            item=item,
+            text=src.text,
+            link=action.link,
+            parent=parent,
+            author=src.author,
+            frame=src.frame,
+            created=src.created,
+        )
+        expected = endpoint.expected_note(asked)
+        intent = {
+            "item": expected.item,
+            "parent": expected.parent,
+            "fp": note_fingerprint(expected.content),
+        }
+
+        def send() -> list[StateChange]:
+            note = endpoint.create_note(asked)
+            bind = Bind(
+                action.link, "note", ep, note.id, item=action.item_link, parent=action.parent_link
+            )
+            mismatch = note_mismatch(expected, note)
+            if mismatch is None:
+                fp = note_fingerprint(note.content)
+                return [bind, Record(action.link, ep, "content", fp, action.gen)]
+            try:
+                endpoint.delete_note(note.id)
+            except SyncdError as exc:
+                # It cannot be taken back: keep it linked so that it is never written twice.
+                stale = Record(
+                    action.link, ep, "content", note_fingerprint(note.content), action.gen - 1
+                )
+                raise LandedWrong(
+                    f"{ep}: the note landed differently from what was written ({mismatch}) "
+                    f"and could not be removed again ({exc}); fix it by hand",
+                    [bind, stale],
+                ) from None
+            raise LandedWrong(
+                f"{ep}: the note landed differently from what was written ({mismatch}); "
+                "it was removed again so that nothing wrong stays there"
+            )
+
+        return Prepared(send, intent)
+
+    def _update_note(self, endpoint: Endpoint, action: UpdateNote) -> Prepared:
+        ep = action.endpoint
+        note_id = self.natives.require(action.link, ep, "note")
+        expected = endpoint.expected_content(action.content)
+
+        def send() -> list[StateChange]:
+            note = endpoint.update_note(note_id, action.content)
+            fp = note_fingerprint(note.content)
+            mismatch = content_mismatch(expected, note.content)
+            if mismatch:
+                stale = Record(action.link, ep, "content", fp, max(0, action.gen - 1))
+                raise LandedWrong(
+                    f"{ep}: the edit did not hold ({mismatch}); the next run tries again", [stale]
+                )
+            return [Record(action.link, ep, "content", fp, action.gen)]
+
+        return Prepared(send)
+
+
+def fetch_validated(endpoint: Endpoint, item: Item, dest: Path) -> LocalMedia:
+    """Download an item's media and check it before it goes anywhere."""
+    assert item.media is not None
+    dest.mkdir(parents=True, exist_ok=True)
+    media = endpoint.fetch_media(item, dest)
+    validate_media(media)
+    return media
