@@ -48,8 +48,9 @@ def state_url(config: Config) -> str:
     return config.state_url or f"sqlite:///{data_dir() / 'state.db'}"
 
 
-def open_store(config: Config) -> StateStore:
-    return StateStore.open(state_url(config))
+def open_store(config: Config, *, repair: bool = True) -> StateStore:
+    """The state database; ``repair=False`` for commands that must change nothing."""
+    return StateStore.open(state_url(config), repair=repair)
 
 
 def media_dir(config: Config) -> Path:

@@ -87,7 +87,7 @@ def _print_result(result: RunResult) -> None:
 # -- plan -----------------------------------------------------------------------------------------
 def cmd_plan(args: argparse.Namespace) -> int:
     config = _config(args)
-    store = open_store(config)
+    store = open_store(config, repair=False)
     output: list[dict[str, Any]] = []
     code = EXIT_OK
     for mapping in select_mappings(config, args.mapping):
@@ -126,7 +126,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 # -- status ---------------------------------------------------------------------------------------
 def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args)
-    store = open_store(config)
+    store = open_store(config, repair=False)
     report = []
     for mapping in config.mappings:
         runs = store.last_runs(mapping.name, limit=5)
@@ -150,6 +150,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "outcome": r.outcome,
                         "counts": r.counts,
                         "error": r.error,
+                        "problems": r.problems,
                     }
                     for r in runs
                 ],
@@ -176,6 +177,14 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(
                 f"  last error (run {entry['last_error']['run']}): {entry['last_error']['error']}"
             )
+        last = entry["last_runs"][0] if entry["last_runs"] else None
+        if last and last["problems"]:
+            print(f"  problems of run {last['id']}:")
+            for problem in last["problems"][:20]:
+                where = f"{problem['endpoint']}: " if problem.get("endpoint") else ""
+                print(f"    {problem['severity']}: {where}{problem['message']}")
+            if len(last["problems"]) > 20:
+                print(f"    … and {len(last['problems']) - 20} more (syncd status --json)")
     return EXIT_OK
 
 
@@ -185,7 +194,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"configuration: {config.path}: OK ({len(config.mappings)} mapping(s))")
     code = EXIT_OK
     try:
-        store = open_store(config)
+        store = open_store(config, repair=False)
         print(f"state: {redact_url(state_url(config))}: OK (schema {store.schema_revision()})")
     except SyncdError as exc:
         print(f"state: FAILED: {exc}")

@@ -33,6 +33,14 @@ def run_guarded(command: Callable[[], int], *, debug: bool = False) -> int:
         print("syncd: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the last resort: still one line unless asked for more
+        damaged = _damaged_database(exc)
+        if damaged:
+            print(
+                f"syncd: error: the state database is damaged ({damaged}); the next "
+                "`syncd run` moves it aside and finds every object again",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
         if debug:
             traceback.print_exc()
         print(
@@ -41,3 +49,14 @@ def run_guarded(command: Callable[[], int], *, debug: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def _damaged_database(exc: BaseException) -> str | None:
+    """SQLite's own words when ``exc`` says the state file is damaged, else None."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    if not isinstance(exc, DatabaseError) or isinstance(exc, OperationalError):
+        return None
+    text = str(getattr(exc, "orig", exc))
+    markers = ("malformed", "not a database", "disk image", "file is encrypted")
+    return text if any(m in text for m in markers) else None

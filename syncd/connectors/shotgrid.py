@@ -194,9 +194,13 @@ class ShotGridEndpoint(Endpoint):
             if not found and self.create_playlist and self.dry_run:
                 raise _NotCreatedYet
             if not found and self.create_playlist:
+                query = [["project", "is", project], ["code", "is", self.playlist_key]]
                 found = [
-                    self.calls.sg(
-                        "create", "Playlist", {"code": self.playlist_key, "project": project}
+                    self.calls.sg_once(
+                        lambda: next(iter(self.queries.find("Playlist", query, ["code"])), None),
+                        "create",
+                        "Playlist",
+                        {"code": self.playlist_key, "project": project},
                     )
                 ]
             if not found:

@@ -229,6 +229,54 @@ def playlist_key(selector: dict[str, Any], name: str) -> str | int:
     return value
 
 
+class _NoResendResponse:
+    """Makes a connection that broke before its answer an error, never a silent resend.
+
+    httplib2 (vendored by shotgun_api3) sends a request again when the answer never came
+    (``BadStatusLine`` on a kept-alive connection), whatever the method: a create whose
+    answer was cut off becomes two Notes. Raised as a plain connection error instead, it
+    reaches syncd, which looks for the Note before sending again.
+    """
+
+    def getresponse(self) -> Any:
+        try:
+            return super().getresponse()  # type: ignore[misc]
+        except http.client.BadStatusLine as exc:
+            raise ConnectionResetError(
+                f"the connection closed before the answer ({exc!r})"
+            ) from None
+
+
+class _HTTPOnce(_NoResendResponse, httplib2.HTTPConnectionWithTimeout):
+    pass
+
+
+class _HTTPSOnce(_NoResendResponse, httplib2.HTTPSConnectionWithTimeout):
+    pass
+
+
+class _SendOnce(httplib2.Http):
+    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("connection_type") is None:
+            https = str(uri).startswith("https:")
+            kwargs["connection_type"] = _HTTPSOnce if https else _HTTPOnce
+        return super().request(uri, *args, **kwargs)
+
+
+class _Shotgun(shotgun_api3.Shotgun):
+    """The official client, with requests that are never resent behind syncd's back."""
+
+    MAX_ATTEMPTS = 1
+    """The client resends an RPC answered 502/504 on its own, a create included: a lost
+    answer would then make a second Note. syncd retries itself, looking first."""
+
+    def _get_connection(self) -> Any:
+        conn = super()._get_connection()
+        if not isinstance(conn, _SendOnce):
+            conn.__class__ = _SendOnce  # the same object, sending each request once
+        return conn
+
+
 def connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callable[[], Any]:
     url = system.get("url")
     if not url:
@@ -242,11 +290,8 @@ def connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callab
     timeout = float(system.get("timeout", 60))
 
     def connect() -> Any:
-        client = shotgun_api3.Shotgun(str(url).rstrip("/"), **auth)
+        client = _Shotgun(str(url).rstrip("/"), **auth)
         client.config.timeout_secs = timeout
-        # The client resends an RPC answered 502/504 on its own, a create included: a lost
-        # answer would then make a second Note. syncd retries itself, looking first.
-        client.MAX_ATTEMPTS = 1
         client.BACKOFF = min(client.BACKOFF, policy.backoff)
         return client
 

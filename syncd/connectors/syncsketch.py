@@ -113,7 +113,7 @@ class SyncSketchEndpoint(Endpoint):
             ids = ", ".join(str(r["id"]) for r in exact)
             raise ConfigError(f"{where}: several reviews are named {ref!r} (ids {ids}); use an id")
         if self.create:
-            return self.api.create_review(self.project_id, ref)
+            return self._create_review(ref)
         if not reviews:
             try:
                 self.api.project(self.project_id)
@@ -123,6 +123,18 @@ class SyncSketchEndpoint(Endpoint):
         close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else ""
         raise ConfigError(f"{where}: no review named {ref!r}{hint} (set create: true to create it)")
+
+    def _create_review(self, name: str) -> dict[str, Any]:
+        def named() -> dict[str, Any] | None:
+            found = [r for r in self.api.reviews(self.project_id) if r.get("name") == name]
+            return min(found, key=lambda r: int(r["id"])) if found else None
+
+        review = self.api.create_once(lambda: self.api.create_review(self.project_id, name), named)
+        if not (isinstance(review, dict) and "id" in review):
+            review = named()
+        if review is None:
+            raise SkippableError(f"{self.name}: review {name!r} was created but cannot be found")
+        return review
 
     def check(self) -> str:
         me = self._whoami()
@@ -196,6 +208,21 @@ class SyncSketchEndpoint(Endpoint):
                 lambda: self.api.create_item(body, retry=False),
                 lambda: self._find_linked_item(item),
             )
+            if not (isinstance(raw, dict) and "id" in raw and "name" in raw):
+                # an answer that does not show the item (Tastypie's empty 201): find it
+                raw = self._find_linked_item(item)
+                if raw is None:
+                    raise SkippableError(
+                        f"{self.name}: the service accepted item {item.name!r} but it cannot "
+                        "be found; the next run looks again"
+                    )
+            raw = self._full(raw, str(raw["id"]))
+            if item.status and raw.get("approval_status") != item.status:
+                # whether the create call takes the approval status is not documented
+                raw = self._full(
+                    self.api.patch_item(str(raw["id"]), {"approval_status": item.status}),
+                    str(raw["id"]),
+                )
             return _item(self._remember_item(raw))
         media = item.media
         raw = self._upload_new(

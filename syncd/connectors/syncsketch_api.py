@@ -136,7 +136,7 @@ class SyncSketchApi:
 
     def create_review(self, project_id: int, name: str) -> dict[str, Any]:
         body = {"project": f"/api/v1/project/{project_id}/", "name": name, "description": ""}
-        return cast(dict[str, Any], self.http.post("/api/v1/review/", json=body))
+        return cast(dict[str, Any], self.http.post("/api/v1/review/", json=body, retry=False))
 
     # -- items ---------------------------------------------------------------------------------
     def items(self, review_id: int, **filters: Any) -> list[dict[str, Any]]:

@@ -287,6 +287,16 @@ class Engine:
                 doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
                 self._failed(rt, entry, action, kind, str(exc), result, bound, doubt=doubt)
                 continue
+            except Exception as exc:  # a connector met an answer it does not understand
+                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
+                message = (
+                    f"{ep}: unexpected {type(exc).__name__} ({exc}) while writing; the object "
+                    "is skipped (please report this with --log-level debug output)"
+                )
+                bound.debug("write crashed", endpoint=ep, action=kind, exc_info=True)
+                doubt = isinstance(action, CreateNote)
+                self._failed(rt, entry, action, kind, message, result, bound, doubt=doubt)
+                continue
             with self.store.transaction() as conn:
                 self.store.apply(conn, rt.name, changes)
                 native = next((c.native for c in changes if isinstance(c, Bind)), None)

@@ -314,7 +314,8 @@ class _Planner:
             how = "both versions are kept"
         elif policy == KEEP_BOTH:
             # a status or an order has one value per side: there is no keeping both
-            how = f"keep-both cannot keep two {aspect}s, so the last writer ({winner}) wins"
+            what = {"status": "statuses", "order": "orders"}.get(aspect, aspect)
+            how = f"keep-both cannot keep two {what}, so the last writer ({winner}) wins"
             severity = "warning"
         self.problem(
             None, link_id, f"conflict on {aspect} between {', '.join(sources)}: {how}", severity

@@ -310,6 +310,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SyncSketchStandIn/1.0"
     timeout = 30
+    # headers and body go out in separate writes: without this, Nagle's algorithm and the
+    # client's delayed ACK stall every keep-alive answer by ~40 ms
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -383,6 +386,11 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
+        if self.command != "HEAD" and len(data) < 65536:
+            # one write for headers and a small body: one segment, no wait for an ACK
+            self._headers_buffer.append(b"\r\n" + data)
+            self.flush_headers()
+            return
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
@@ -418,6 +426,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(fault.status, html, html_headers)
         else:
             self._send(fault.status, SERVER_ERROR_JSON)
+
+
+@dataclass
+class Quirks:
+    """Where public facts leave the real service's behaviour open, the stand-in can take
+    either side, so that the connector is tested against each answer it may meet."""
+
+    reply_parent: tuple[str, ...] = ("parent", "parent_id")
+    """Create fields read as a reply's parent (the resource URI ``parent``, ``parent_id``)."""
+    create_ignores: frozenset[str] = frozenset()
+    """Item fields the create call drops (``approval_status``, ``fps``)."""
+    empty_create_answer: bool = False
+    """Creates answer 201 with an empty body and a ``Location`` (Tastypie's default)."""
+    empty_frames: bool = False
+    """Frame listings answer no objects (a proxy's or an API's bad day)."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -456,6 +479,7 @@ class SyncSketchStandIn:
         self.default_limit = default_limit
         self.store = SyncSketchStore(media_dir)
         self.faults = Faults(seed=seed)
+        self.quirks = Quirks()
         self.requests = RequestLog()
         self.url = ""
         self._server: _Server | None = None
@@ -586,6 +610,8 @@ class SyncSketchStandIn:
                 objects = [dict(a) for a in self.store.accounts.values()]
         else:
             objects = self.store.query(kind, req.query)
+        if kind == "frame" and self.quirks.empty_frames:
+            objects = []
         objects = [_only_fields(o, req.query) for o in objects]
         page = paginate(objects, req.query, f"/api/v1/{kind}/", self.default_limit)
         return 200, page, {}
@@ -632,16 +658,20 @@ class SyncSketchStandIn:
         if metadata is not None and not isinstance(metadata, str):
             raise ApiError(400, "metadata must be a JSON encoded string.")
         known = {
-            k: v for k, v in data.items() if k in WRITABLE["item"] and k not in ("name", "active")
+            k: v
+            for k, v in data.items()
+            if k in WRITABLE["item"]
+            and k not in ("name", "active")
+            and k not in self.quirks.create_ignores
         }
         item = self.store.add_item(review_id, data.get("name", ""), creator=req.user, **known)
-        return 201, item, {}
+        return self._created(item, "item")
 
     def _create_frame(self, req: _Request) -> Reply:
         data = req.json()
         item_id = id_from_uri(_required(data, "item"), "item")
         revision_id = id_from_uri(_required(data, "revision"), "revision")
-        parent = data.get("parent") or data.get("parent_id")
+        parent = next((data[k] for k in self.quirks.reply_parent if data.get(k)), None)
         if item_id not in self.store.items:
             raise ApiError(
                 400, f"Could not find the provided item object via resource URI '{data['item']}'."
@@ -656,7 +686,12 @@ class SyncSketchStandIn:
             revision_id=revision_id,
             data=data.get("data"),
         )
-        return 201, frame, {}
+        return self._created(frame, "frame")
+
+    def _created(self, obj: dict[str, Any], kind: str) -> Reply:
+        if self.quirks.empty_create_answer:
+            return 201, None, {"Location": f"{self.url}/api/v1/{kind}/{obj['id']}/"}
+        return 201, obj, {}
 
     def _delete_frame(self, req: _Request, frame_id: str) -> Reply:
         self.store.delete_frame(int(frame_id))

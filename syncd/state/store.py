@@ -17,13 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
 from syncd.core.model import Snapshot
@@ -31,8 +27,12 @@ from syncd.core.recorded import InDoubt, LinkRecord, Recorded, Seen
 from syncd.core.serialize import dump_snapshot, load_snapshot
 from syncd.errors import ConfigError, FatalError
 from syncd.state import schema as t
+from syncd.state.sqlite_health import damage, move_aside, sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD = "0002"
+"""The newest migration. A database already there is opened without importing Alembic (half a
+second of every command's start); ``tests/core/test_migrations.py`` keeps this in step."""
 _MIGRATION_LOCK = 0x73796E6364  # "syncd": the advisory lock serialising schema upgrades
 
 
@@ -59,7 +59,9 @@ class CachedSnapshot:
     cycles: int
 
 
-def _alembic_config(connection: Connection) -> AlembicConfig:
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -104,8 +106,21 @@ class StateStore:
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
     @classmethod
-    def open(cls, url: str) -> StateStore:
-        """Open the database and bring its schema up to date."""
+    def open(cls, url: str, *, repair: bool = True) -> StateStore:
+        """Open the database and bring its schema up to date.
+
+        A damaged SQLite file is moved aside and replaced (``repair``), or, for commands that
+        change nothing (plan, status, check), reported with what to do.
+        """
+        path = sqlite_path(url)
+        reason = damage(path) if path is not None else None
+        if reason is not None and path is not None:
+            if not repair:
+                raise FatalError(
+                    f"state: {path} is damaged ({reason}); the next `syncd run` moves it "
+                    "aside and finds every object again (nothing is copied twice)"
+                )
+            move_aside(path, reason)
         store = cls(url)
         store.upgrade()
         return store
@@ -114,6 +129,10 @@ class StateStore:
     def upgrade(self) -> None:
         """Bring the schema to head; instances starting together on PostgreSQL take turns."""
         try:
+            if self.schema_revision() == HEAD:
+                return
+            from alembic import command
+
             with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
                     conn.execute(
@@ -128,10 +147,16 @@ class StateStore:
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except (OperationalError, ProgrammingError):
+                return None  # an empty database: no version table yet
 
     @staticmethod
     def head_revision() -> str | None:
+        from alembic.config import Config as AlembicConfig
+        from alembic.script import ScriptDirectory
+
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         return ScriptDirectory.from_config(cfg).get_current_head()

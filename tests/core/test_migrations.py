@@ -22,3 +22,10 @@ def test_upgrade_from_empty_database(tmp_path: Path) -> None:
         assert {c.name for c in table.columns} == columns, name
     store.upgrade()  # idempotent
     assert store.schema_revision() == StateStore.head_revision()
+
+
+def test_the_known_head_is_alembics_head() -> None:
+    """The fast path at start trusts ``HEAD``: it must name the newest migration."""
+    from syncd.state.store import HEAD
+
+    assert StateStore.head_revision() == HEAD

@@ -164,3 +164,28 @@ def kitsu_endpoint(review: Any) -> dict[str, Any]:
 
 def save_config(folder: Path, config: dict[str, Any]) -> None:
     (folder / "syncd.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def run_in_process(config: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
+    """``syncd <args> -c config`` in this process (the same code, without an interpreter's
+    start-up), for tests that run the command many times; returns (exit code, stdout)."""
+    import contextlib
+    import io
+
+    from syncd import logs
+    from syncd.cli.main import main
+
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main([*args, "-c", str(config), "--log-level", "warning"])
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        logs.configure("warning", "console")
+    return code, out.getvalue()
