@@ -146,9 +146,7 @@ class ShotGridSide:
             ["version", "sg_sort_order"],
             order=[{"field_name": "sg_sort_order", "direction": "asc"}],
         )
-        return [
-            store.get("Version", c["version"]["id"], ["code", "sg_status_list"]) for c in conns
-        ]
+        return [store.get("Version", c["version"]["id"], ["code", "sg_status_list"]) for c in conns]
 
     def read(self) -> Thread:
         out = Thread()
