@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from syncd.core.fingerprints import note_fingerprint, status_fingerprint
 from syncd.core.model import Item, Note, NoteContent, Snapshot
-from syncd.core.planner import plan
+from syncd.core.planning import plan
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.recorded import ORDER_LINK, LinkRecord, Recorded, Seen
 

@@ -46,6 +46,8 @@ class MemoryReview:
     """Called with (operation, phase) before and after each write: return "fail" or "crash"."""
     clock: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     writes: int = 0
+    written: set[str] = field(default_factory=set)
+    """Ids of the notes syncd wrote here (as opposed to a user)."""
     hiccup: frozenset[str] | None = None
     """The next snapshot leaves out the notes of these items (every item when empty): a
     listing that came back wrong, as a proxy or an API on a bad day may answer."""
@@ -227,6 +229,7 @@ class MemoryEndpoint(Endpoint):
                 modified=now,
             )
             self.review.notes[created.id] = created
+            self.review.written.add(created.id)
             return created
 
         return self._write("create_note", apply)

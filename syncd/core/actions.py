@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from syncd.core.model import Item, MediaRef, Note, NoteContent
-from syncd.core.recorded import Kind
+from syncd.core.recorded import Aspect, Kind
 
 # -- state changes ----------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ class Unbind:
 class Record:
     link: str
     endpoint: str
-    aspect: str
+    aspect: Aspect
     fp: str
     gen: int
 

@@ -26,7 +26,7 @@ import structlog
 from syncd.connectors.base import Endpoint
 from syncd.core.actions import Action, Bind, CreateNote, Plan, Problem, StateChange, label
 from syncd.core.model import Item, LocalMedia, Snapshot
-from syncd.core.planner import plan as make_plan
+from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["item", "note"]
+Aspect = Literal["status", "media", "content", "order"]
+"""What of an object is compared and recorded: an item's status and media, a note's content,
+an endpoint's order (under ``ORDER_LINK``)."""
 ORDER_LINK = "__order__"
 """Pseudo link id under which each endpoint's last synced playlist order is recorded."""
 

@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from syncd.core.model import Item, Snapshot
-from syncd.core.planner import UNMAPPED_PREFIX
+
+UNMAPPED_PREFIX = "?"
+"""Canonical statuses that start with this are native values absent from the status table."""
 
 
 @dataclass(frozen=True, slots=True)

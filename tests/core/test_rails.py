@@ -16,7 +16,7 @@ import pytest
 from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
 from syncd.core.engine import Engine, MappingRuntime
 from syncd.core.model import Item, NewItem, NewNote, Note
-from syncd.core.planner import HELD_NOTES_FLOOR
+from syncd.core.planning import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, KEEP_BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SafetyStop

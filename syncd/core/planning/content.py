@@ -1,0 +1,108 @@
+"""A linked note's content, and its copies where it is missing.
+
+The content (text, frame: ``NoteContent``) is resolved three ways like any aspect; an edit goes
+to the endpoints that may be edited. With ``conflicts: keep-both`` each losing edit leaves the
+link and becomes a note of its own, so two people's words are never merged or lost. A missing
+copy is made where notes flow, once its item (and its parent, for a reply) exists there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from syncd.core.actions import CreateNote, UpdateNote
+from syncd.core.model import Note
+from syncd.core.planning.ledger import Ledger, new_link_id
+from syncd.core.planning.resolve import Resolution, pick_winner, resolve
+from syncd.core.policy import KEEP_BOTH
+from syncd.core.recorded import LinkRecord
+
+if TYPE_CHECKING:
+    from syncd.core.planning.notes import Present
+
+
+def plan_content(led: Ledger, link_id: str, objs: dict[str, Note], present: Present) -> Resolution:
+    direction = led.pol.notes
+    if direction.off:
+        return Resolution(None, (), 0)
+    note_fps = {ep: led.note_fp(n) for ep, n in objs.items()}
+    writable = {ep for ep in objs if ep in led.editable_eps}
+    stamps = {ep: n.modified or n.created for ep, n in objs.items()}
+    if led.pol.conflicts == KEEP_BOTH:
+        fork_conflicts(led, link_id, objs, note_fps, present)
+        note_fps = {ep: led.note_fp(n) for ep, n in objs.items()}
+    res = resolve(led, link_id, "content", note_fps, set(objs), direction, writable, stamps)
+    if res.source is None:
+        return res
+    src = objs[res.source]
+    for ep in res.targets:
+        led.out.actions.append(UpdateNote(ep, link_id, res.source, src.content, res.gen))
+    wanted = note_fps[res.source]
+    for ep in objs:
+        if (
+            note_fps[ep] != wanted
+            and ep not in writable
+            and direction.is_target(ep)
+            and led.writable(ep)
+        ):
+            led.problem(ep, link_id, f"{ep} cannot edit notes; an edit was not applied")
+    return res
+
+
+def fork_conflicts(
+    led: Ledger, link_id: str, objs: dict[str, Note], note_fps: dict[str, str], present: Present
+) -> None:
+    """keep-both: each losing edit leaves the link and becomes a note of its own."""
+    changed = [
+        ep
+        for ep, fp in note_fps.items()
+        if (r := led.rec.get_seen(link_id, ep, "content")) is not None and r.fp != fp
+    ]
+    if len({note_fps[ep] for ep in changed}) < 2:
+        return
+    stamps = {ep: objs[ep].modified or objs[ep].created for ep in changed}
+    winner = pick_winner(led, link_id, "content", changed, note_fps, stamps)
+    link = led.link(link_id)
+    for ep in changed:
+        if note_fps[ep] == note_fps[winner]:
+            continue
+        note = objs.pop(ep)
+        led.unbind(link_id, ep)
+        fork = new_link_id("note", ep, note.id, salt=link_id)
+        led.new_links[fork] = LinkRecord(fork, "note", item=link.item, parent=link.parent)
+        led.bind(fork, "note", ep, note.id, item=link.item, parent=link.parent)
+        present[fork] = {ep: note}
+        fork_res = resolve(led, fork, "content", {ep: note_fps[ep]}, {ep}, led.pol.notes, set(), {})
+        create_missing_notes(led, fork, {ep: note}, fork_res)
+
+
+def create_missing_notes(led: Ledger, link_id: str, objs: dict[str, Note], res: Resolution) -> None:
+    direction = led.pol.notes
+    if direction.off or res.source is None:
+        return
+    link = led.link(link_id)
+    source = res.source
+    if not direction.is_source(source):
+        source = next((ep for ep in objs if direction.is_source(ep)), "")
+        if not source:
+            return
+    item_link = link.item
+    if item_link is None or item_link in led.dead:
+        return
+    for ep in led.eps:
+        if ep in objs or led.has_member(link_id, ep):
+            continue
+        if not direction.is_target(ep) or not led.writable(ep):
+            continue
+        if not (led.has_member(item_link, ep) or (item_link, ep) in led.creating):
+            continue  # its item is not there (yet)
+        if (item_link, ep) in led.deleting_items or (item_link, ep) in led.held:
+            continue
+        if link.parent is not None and not (
+            led.has_member(link.parent, ep) or (link.parent, ep) in led.creating
+        ):
+            continue  # a reply waits for its parent
+        led.out.actions.append(
+            CreateNote(ep, link_id, source, objs[source], item_link, link.parent, res.gen)
+        )
+        led.creating.add((link_id, ep))
