@@ -183,3 +183,20 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert studio["items"][2]["status"] == "done"
     again = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
     assert again.returncode == 0, again.stderr  # starts afresh every time
+
+
+def test_a_closed_pipe_ends_quietly(project: Path) -> None:
+    """``syncd config schema | head`` must not end in an error about the pipe."""
+    for args in (("config", "schema"), ("plan",), ("status",)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "syncd", *args],
+            cwd=project,
+            env={**os.environ, "SYNCD_LOG_FORMAT": "json"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader goes away before syncd writes a byte
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(60) in (0, 141), stderr
+        assert "BrokenPipe" not in stderr and "unexpected error" not in stderr
