@@ -200,3 +200,27 @@ def test_a_closed_pipe_ends_quietly(project: Path) -> None:
         stderr = proc.stderr.read().decode()
         assert proc.wait(60) in (0, 141), stderr
         assert "BrokenPipe" not in stderr and "unexpected error" not in stderr
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+@pytest.mark.parametrize("command", [("check",), ("plan",), ("run", "--once"), ("status",)])
+def test_a_value_from_the_environment_is_never_echoed(
+    project: Path, command: tuple[str, ...], log_format: str
+) -> None:
+    text = CONFIG.replace(
+        "  client: {type: file, path: ./client}",
+        "  client: {type: file, path: ./client}\n"
+        "  ss: {type: syncsketch, url: 'http://127.0.0.1:9', username: u, api_key: k,\n"
+        "       timeout: ${SS_KEY}}",
+    ).replace(
+        "      client: {review: dailies}",
+        "      client: {review: dailies}\n      ss: {project_id: 1, review: r}",
+    )
+    (project / "syncd.yaml").write_text(text)
+    result = syncd(
+        project, *command, "--log-format", log_format, env={"SS_KEY": "s3cr3t-key-value"}
+    )
+    assert result.returncode == 2, result.stderr
+    assert "syncd.yaml:6: systems.ss.timeout: the value from ${SS_KEY}" in result.stderr
+    assert "s3cr3t-key-value" not in result.stdout + result.stderr
+    assert not (project / "state.db").exists()
