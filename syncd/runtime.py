@@ -85,6 +85,7 @@ def build_runtime(
         deletes=mapping.deletes,
         conflicts=mapping.conflicts,
         max_delete_share=mapping.max_delete_share,
+        min_delete_guard=mapping.min_delete_guard,
         capabilities={name: ep.capabilities for name, ep in endpoints.items()},
         match={name: re.compile(p) for name, p in mapping.match.items()},
     )

@@ -57,6 +57,7 @@ class MappingConfig:
     match: dict[str, str]
     max_delete_share: float
     full_sync_every: int
+    min_delete_guard: int = 2
 
 
 @dataclass(frozen=True)
@@ -491,6 +492,7 @@ def _mapping(
         match=match,
         max_delete_share=float(spec.get("max_delete_share", 0.5)),
         full_sync_every=int(spec.get("full_sync_every", 20)),
+        min_delete_guard=int(spec.get("min_delete_guard", 2)),
     )
 
 

@@ -182,8 +182,10 @@ class _Planner:
             if total and count / total > self.pol.max_delete_share:
                 self.out.refusal = (
                     f"this run would delete {count} of {total} objects on {ep} "
-                    f"(more than {self.pol.max_delete_share:.0%}); refusing. Check what was "
-                    "deleted, then raise max_delete_share or rerun with --force-deletes."
+                    f"(more than {self.pol.max_delete_share:.0%}); refusing; the guard applies "
+                    f"from {self.pol.min_delete_guard} deletions (min_delete_guard). Check what "
+                    "was deleted, then raise max_delete_share or min_delete_guard, or rerun "
+                    "with --force-deletes."
                 )
                 return
 

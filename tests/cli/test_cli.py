@@ -224,3 +224,24 @@ def test_a_value_from_the_environment_is_never_echoed(
     assert "syncd.yaml:6: systems.ss.timeout: the value from ${SS_KEY}" in result.stderr
     assert "s3cr3t-key-value" not in result.stdout + result.stderr
     assert not (project / "state.db").exists()
+
+
+def test_the_delete_guard_floor_is_configurable(project: Path) -> None:
+    three = "review: dailies\nitems:\n  - name: sh010\n  - name: sh020\n  - name: sh030\n"
+    (project / "studio" / "dailies.yaml").write_text(three)
+    config = CONFIG.replace("sync: {", "max_delete_share: 0.5\n    sync: {deletes: on, ")
+    (project / "syncd.yaml").write_text(config)
+    assert syncd(project, "run", "--once").returncode == 0
+    studio = yaml.safe_load((project / "studio" / "dailies.yaml").read_text())
+    studio["items"] = studio["items"][:1]
+    (project / "studio" / "dailies.yaml").write_text(yaml.safe_dump(studio))
+    refused = syncd(project, "run", "--once")
+    assert refused.returncode == 1
+    assert "would delete 2 of 3 objects on client" in refused.stderr
+    assert "the guard applies from 2 deletions (min_delete_guard)" in refused.stderr
+    assert len(client_review(project)["items"]) == 3
+    (project / "syncd.yaml").write_text(
+        config.replace("max_delete_share", "min_delete_guard: 3\n    max_delete_share")
+    )
+    assert syncd(project, "run", "--once").returncode == 0
+    assert [i["name"] for i in client_review(project)["items"]] == ["sh010"]
