@@ -20,7 +20,7 @@ from syncd.connectors.base import Endpoint
 from syncd.core.engine import Engine, MappingRuntime, RunMonitor, RunResult
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
-from syncd.errors import ConfigError
+from syncd.errors import ConfigError, SyncdError
 from syncd.state.store import StateStore
 
 APP = "syncd"
@@ -48,8 +48,22 @@ def state_url(config: Config) -> str:
     return config.state_url or f"sqlite:///{data_dir() / 'state.db'}"
 
 
-def open_store(config: Config) -> StateStore:
-    return StateStore.open(state_url(config))
+def state_origin(config: Config) -> str:
+    """Where the state URL comes from, so an error about it names the place to fix."""
+    if os.environ.get("SYNCD_STATE"):
+        return f"{config.path}: SYNCD_STATE"
+    if config.state_url:
+        return f"{config.where('state')}: state"
+    return f"{config.path}: the default state database (set state: or SYNCD_DATA_DIR)"
+
+
+def open_store(config: Config, *, upgrade: bool = True) -> StateStore:
+    """The state database, its schema brought up to date unless ``upgrade`` is False."""
+    url = state_url(config)
+    try:
+        return StateStore.open(url) if upgrade else StateStore(url)
+    except SyncdError as exc:
+        raise type(exc)(f"{state_origin(config)}: {exc}") from None
 
 
 def media_dir(config: Config) -> Path:

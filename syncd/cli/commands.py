@@ -9,21 +9,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
+
 from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
 from syncd.core.actions import describe
 from syncd.core.engine import Engine, RunResult
-from syncd.errors import SyncdError
+from syncd.errors import ConfigError, FatalError, SyncdError
 from syncd.runtime import (
     default_config_path,
     mapping_runtime,
     open_store,
     run_mapping,
     select_mappings,
+    state_origin,
     state_url,
 )
-from syncd.state.store import StateStore, redact_url
+from syncd.state.store import redact_url, unreadable
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -187,6 +190,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         store = open_store(config)
         print(f"state: {redact_url(state_url(config))}: OK (schema {store.schema_revision()})")
+    except ConfigError:
+        raise  # exit 2, one line, like every configuration error
     except SyncdError as exc:
         print(f"state: FAILED: {exc}")
         return EXIT_FAILED
@@ -226,9 +231,12 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("usage: syncd db upgrade", file=sys.stderr)
         return EXIT_USAGE
     config = _config(args)
-    store = StateStore(state_url(config))
-    before = store.schema_revision()
-    store.upgrade()
+    store = open_store(config, upgrade=False)
+    try:
+        before = store.schema_revision()
+        store.upgrade()
+    except DatabaseError as exc:
+        raise FatalError(f"{state_origin(config)}: {unreadable(state_url(config), exc)}") from None
     print(
         f"{redact_url(state_url(config))}: schema {before or 'empty'} -> {store.schema_revision()}"
     )
