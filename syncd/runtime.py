@@ -70,14 +70,17 @@ def media_dir(config: Config) -> Path:
     return config.media_dir or data_dir() / "media"
 
 
-def open_endpoints(config: Config, mapping: MappingConfig) -> dict[str, Endpoint]:
+def open_endpoints(
+    config: Config, mapping: MappingConfig, *, dry_run: bool = False
+) -> dict[str, Endpoint]:
+    """Connectors for each endpoint; ``dry_run`` is set on each before anything else is asked."""
     endpoints: dict[str, Endpoint] = {}
     try:
         for name, selector in mapping.endpoints.items():
             system = config.systems[name]
-            endpoints[name] = open_endpoint(
-                system.type, name, dict(system.settings), dict(selector)
-            )
+            endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+            endpoint.dry_run = dry_run
+            endpoints[name] = endpoint
     except BaseException:
         for endpoint in endpoints.values():
             endpoint.close()
@@ -114,8 +117,11 @@ def build_runtime(
 
 
 @contextmanager
-def mapping_runtime(config: Config, mapping: MappingConfig) -> Iterator[MappingRuntime]:
-    endpoints = open_endpoints(config, mapping)
+def mapping_runtime(
+    config: Config, mapping: MappingConfig, *, dry_run: bool = False
+) -> Iterator[MappingRuntime]:
+    """The mapping's runtime; with ``dry_run`` (plan, check) no endpoint writes anything."""
+    endpoints = open_endpoints(config, mapping, dry_run=dry_run)
     try:
         yield build_runtime(config, mapping, endpoints)
     finally:

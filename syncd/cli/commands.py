@@ -94,9 +94,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     output: list[dict[str, Any]] = []
     code = EXIT_OK
     for mapping in select_mappings(config, args.mapping):
-        with mapping_runtime(config, mapping) as rt:
-            for endpoint in rt.endpoints.values():
-                endpoint.dry_run = True
+        with mapping_runtime(config, mapping, dry_run=True) as rt:
             try:
                 plan, *_ = Engine(store).plan(rt)
             except SyncdError as exc:
@@ -105,8 +103,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 if not args.json:
                     print(f"{mapping.name}: cannot plan: {exc}", file=sys.stderr)
                 continue
+            setup = [f"{name}: {what}" for name, ep in rt.endpoints.items() for what in ep.would]
         entry = {
             "mapping": mapping.name,
+            "setup": setup,
             "actions": [describe(a) for a in plan.actions],
             "problems": [p.message for p in plan.problems],
             "refusal": plan.refusal,
@@ -115,7 +115,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if args.json:
             continue
         print(f"{mapping.name}: {len(plan.actions)} action(s)")
-        for line in entry["actions"]:
+        for line in [*setup, *entry["actions"]]:
             print(f"  {line}")
         for problem in plan.problems:
             print(f"  {problem.severity}: {problem.message}")
@@ -197,10 +197,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for mapping in config.mappings:
         try:
-            with mapping_runtime(config, mapping) as rt:
+            with mapping_runtime(config, mapping, dry_run=True) as rt:
                 for name, endpoint in rt.endpoints.items():
                     try:
-                        print(f"{mapping.name}/{name}: OK: {endpoint.check()}")
+                        found = endpoint.check()
+                        would = "".join(f"; {what}" for what in endpoint.would)
+                        print(f"{mapping.name}/{name}: OK: {found}{would}")
                     except SyncdError as exc:
                         code = EXIT_FAILED
                         print(f"{mapping.name}/{name}: FAILED: {exc}")

@@ -34,10 +34,13 @@ class Endpoint(ABC):
 
     capabilities: Capabilities = Capabilities()
     dry_run: bool = False
-    """Set by ``syncd plan``: the endpoint must not change anything, not even housekeeping."""
+    """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
+    it must not change anything, not even housekeeping or creating the review it selects."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.would: list[str] = []
+        """What a dry run skipped that a real run would do first ("would create review 'X'")."""
 
     # -- reading -------------------------------------------------------------------------------
     @abstractmethod
