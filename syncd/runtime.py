@@ -78,7 +78,10 @@ def open_endpoints(
     try:
         for name, selector in mapping.endpoints.items():
             system = config.systems[name]
-            endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+            try:
+                endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+            except ConfigError as exc:
+                raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
             endpoint.dry_run = dry_run
             endpoints[name] = endpoint
     except BaseException:
@@ -86,6 +89,13 @@ def open_endpoints(
             endpoint.close()
         raise
     return endpoints
+
+
+def _where(config: Config, mapping: MappingConfig, name: str, message: str) -> str:
+    """The line a connector's complaint is about: its system's settings or the selector."""
+    if message.startswith("systems."):
+        return config.where("systems", name)
+    return config.where("mappings", config.mappings.index(mapping), "endpoints", name)
 
 
 def build_runtime(

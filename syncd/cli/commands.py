@@ -33,6 +33,16 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(Path(args.config) if args.config else default_config_path())
 
 
+def exit_code(exc: SyncdError) -> int:
+    """2 when a mapping failed on its configuration (even wrapped by the engine), else 1."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConfigError):
+            return EXIT_USAGE
+        cause = cause.__cause__
+    return EXIT_FAILED
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
@@ -58,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 force_deletes=args.force_deletes,
             )
         except SyncdError as exc:
-            code = EXIT_FAILED
+            code = max(code, exit_code(exc))
             results.append({"mapping": mapping.name, "outcome": "failed", "error": str(exc)})
             if not args.json:
                 print(f"{mapping.name}: FAILED: {exc}", file=sys.stderr)
@@ -98,7 +108,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             try:
                 plan, *_ = Engine(store).plan(rt)
             except SyncdError as exc:
-                code = EXIT_FAILED
+                code = max(code, exit_code(exc))
                 output.append({"mapping": mapping.name, "error": str(exc)})
                 if not args.json:
                     print(f"{mapping.name}: cannot plan: {exc}", file=sys.stderr)
@@ -204,10 +214,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                         would = "".join(f"; {what}" for what in endpoint.would)
                         print(f"{mapping.name}/{name}: OK: {found}{would}")
                     except SyncdError as exc:
-                        code = EXIT_FAILED
+                        code = max(code, exit_code(exc))
                         print(f"{mapping.name}/{name}: FAILED: {exc}")
         except SyncdError as exc:
-            code = EXIT_FAILED if code == EXIT_OK else code
+            code = max(code, exit_code(exc))
             print(f"{mapping.name}: FAILED: {exc}")
     return code
 

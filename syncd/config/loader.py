@@ -381,7 +381,7 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         path=path,
         state_url=_resolve_sqlite(state, base) if state else None,
         media_dir=(base / media_dir).resolve() if media_dir else None,
-        systems=_resolve_paths(systems, base),
+        systems=_resolve_paths(systems, base, loc),
         mappings=mappings,
         service=doc.get("service", {}),
         lines=loc.lines,
@@ -396,12 +396,21 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     return url
 
 
-def _resolve_paths(systems: dict[str, SystemConfig], base: Path) -> dict[str, SystemConfig]:
+def _resolve_paths(
+    systems: dict[str, SystemConfig], base: Path, loc: _Located
+) -> dict[str, SystemConfig]:
     out = {}
     for name, system in systems.items():
         settings = dict(system.settings)
         if system.type == "file":
-            settings["path"] = str((base / settings["path"]).resolve())
+            folder = (base / Path(settings["path"]).expanduser()).resolve()
+            if folder.exists() and not folder.is_dir():
+                at: Path_ = ("systems", name, "path")
+                raise ConfigError(
+                    f"{loc.where(at)}: {_dotted(at)}: {folder} is a file, not a folder; point "
+                    "path: at the folder that holds (or will hold) the review files"
+                )
+            settings["path"] = str(folder)
         out[name] = SystemConfig(name, system.type, settings)
     return out
 

@@ -390,5 +390,8 @@ class FileEndpoint(Endpoint):
 def open_file_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
     folder = Path(str(system["path"])).expanduser()
     if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"systems.{name}.path: {folder} is not a folder")
+        raise ConfigError(
+            f"systems.{name}.path: {folder} is a file, not a folder; point path: at the folder "
+            "that holds (or will hold) the review files"
+        )
     return FileEndpoint(name, folder, str(selector["review"]))
