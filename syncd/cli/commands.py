@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
+from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import describe
 from syncd.core.engine import Engine, RunResult
 from syncd.errors import ConfigError, FatalError, SyncdError
@@ -210,7 +211,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             with mapping_runtime(config, mapping, dry_run=True) as rt:
                 for name, endpoint in rt.endpoints.items():
                     try:
-                        found = endpoint.check()
+                        found = _checked(name, endpoint)
                         would = "".join(f"; {what}" for what in endpoint.would)
                         print(f"{mapping.name}/{name}: OK: {found}{would}")
                     except SyncdError as exc:
@@ -220,6 +221,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             code = max(code, exit_code(exc))
             print(f"{mapping.name}: FAILED: {exc}")
     return code
+
+
+def _checked(name: str, endpoint: Endpoint) -> str:
+    try:
+        return endpoint.check()
+    except MALFORMED as exc:
+        raise unexpected_answer(name, exc) from exc
 
 
 # -- config and db --------------------------------------------------------------------------------

@@ -12,6 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, Snapshot
+from syncd.errors import FatalError
+
+MALFORMED = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+"""What reading an answer of the wrong shape raises (a list where an object was expected)."""
+
+
+def unexpected_answer(endpoint: str, exc: Exception) -> FatalError:
+    """A read that broke on the shape of what a server sent: a per-mapping error in words."""
+    return FatalError(
+        f"{endpoint}: cannot read the review: an answer of the server is not in the shape syncd "
+        f"expects ({exc.__class__.__name__}: {str(exc)[:120]}); check the system's url (rerun "
+        "with --log-level debug for the details)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

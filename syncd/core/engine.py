@@ -24,7 +24,7 @@ from typing import Any
 
 import structlog
 
-from syncd.connectors.base import Endpoint
+from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import (
     Action,
     Bind,
@@ -155,6 +155,9 @@ class Engine:
                 snap = endpoint.snapshot(cached.snapshot if incremental and cached else None)
             except SyncdError as exc:
                 raise FatalError(f"{name}: cannot read the review: {exc}") from exc
+            except MALFORMED as exc:  # a server's answer of the wrong shape, not a crash
+                log.debug("unexpected answer", endpoint=name, exc_info=True)
+                raise unexpected_answer(name, exc) from exc
             raw[name] = snap
             cycles[name] = cached.cycles + 1 if incremental and cached else 0
         return raw, cycles
