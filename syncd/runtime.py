@@ -62,8 +62,8 @@ def open_store(config: Config, *, upgrade: bool = True) -> StateStore:
     url = state_url(config)
     try:
         return StateStore.open(url) if upgrade else StateStore(url)
-    except SyncdError as exc:
-        raise type(exc)(f"{state_origin(config)}: {exc}") from None
+    except SyncdError as exc:  # on one line: a database driver's message may hold several
+        raise type(exc)(f"{state_origin(config)}: {' '.join(str(exc).split())}") from None
 
 
 def media_dir(config: Config) -> Path:
@@ -89,6 +89,14 @@ def open_endpoints(
             endpoint.close()
         raise
     return endpoints
+
+
+def check_endpoints(config: Config, mappings: list[MappingConfig]) -> None:
+    """Build each endpoint's connector once, without a request, so that a connector's complaint
+    about its settings stops a command before anything, the state database included, is touched."""
+    for mapping in mappings:
+        for endpoint in open_endpoints(config, mapping, dry_run=True).values():
+            endpoint.close()
 
 
 def _where(config: Config, mapping: MappingConfig, name: str, message: str) -> str:

@@ -19,6 +19,7 @@ from syncd.core.actions import describe
 from syncd.core.engine import Engine, RunResult
 from syncd.errors import ConfigError, FatalError, SyncdError
 from syncd.runtime import (
+    check_endpoints,
     default_config_path,
     mapping_runtime,
     open_store,
@@ -52,6 +53,7 @@ def _print_json(data: Any) -> None:
 # -- run ------------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, select_mappings(config, args.mapping))
     if not args.once:
         from syncd.service.daemon import serve
 
@@ -101,6 +103,7 @@ def _print_result(result: RunResult) -> None:
 # -- plan -----------------------------------------------------------------------------------------
 def cmd_plan(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, select_mappings(config, args.mapping))
     store = open_store(config)
     output: list[dict[str, Any]] = []
     code = EXIT_OK
@@ -196,6 +199,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 # -- check ----------------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, config.mappings)
     print(f"configuration: {config.path}: OK ({len(config.mappings)} mapping(s))")
     code = EXIT_OK
     try:
@@ -237,6 +241,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.config_command == "check":
         config = _config(args)
+        check_endpoints(config, config.mappings)
         print(
             f"{config.path}: OK ({len(config.systems)} system(s), "
             f"{len(config.mappings)} mapping(s))"

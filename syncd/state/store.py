@@ -131,7 +131,7 @@ class StateStore:
             self.engine: Engine = create_engine(url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise ConfigError(
-                f"state: cannot use database {redact_url(url)}: {exc.__class__.__name__}: "
+                f"cannot use database {redact_url(url)}: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0] if str(exc) else ''}. Use sqlite:///path/to/state.db "
                 "or postgresql+psycopg://user@host/db"
             ) from None
