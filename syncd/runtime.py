@@ -83,6 +83,7 @@ def open_endpoints(
             except ConfigError as exc:
                 raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
             endpoint.dry_run = dry_run
+            endpoint.hold_housekeeping = True
             endpoints[name] = endpoint
     except BaseException:
         for endpoint in endpoints.values():

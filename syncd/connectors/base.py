@@ -54,6 +54,12 @@ class Endpoint(ABC):
         self.name = name
         self.would: list[str] = []
         """What a dry run skipped that a real run would do first ("would create review 'X'")."""
+        self.hold_housekeeping = False
+        """Set for the engine: what a read must save (a review file's new ids) waits for
+        ``settle``, so a run that fails reading another side leaves this one untouched."""
+
+    def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
+        """Every endpoint of the mapping was read: save what the reads held back."""
 
     # -- reading -------------------------------------------------------------------------------
     @abstractmethod

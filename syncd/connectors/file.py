@@ -134,6 +134,7 @@ class FileEndpoint(Endpoint):
         self.media_folder = folder / "media"
         self.reads = 0
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+        self._unsaved: tuple[tuple[int, int, int] | None, _Doc] | None = None
 
     # -- the file ------------------------------------------------------------------------------
     def _signature(self) -> tuple[int, int, int] | None:
@@ -254,10 +255,23 @@ class FileEndpoint(Endpoint):
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         doc = self._load()
         if self._assign_ids(doc) and not self.dry_run:
-            self._save(doc)
+            if self.hold_housekeeping:
+                self._unsaved = (self._signature(), doc)
+            else:
+                self._save(doc)
         items = tuple(self._item(i) for i in doc.items if isinstance(i, dict))
         notes = tuple(self._note(item, note, parent) for item, note, parent in doc.walk_notes())
         return Snapshot(items=items, notes=notes)
+
+    def settle(self) -> None:
+        """Save the ids the last snapshot gave new items and notes, unless the file changed."""
+        if self._unsaved is None or self.dry_run:
+            return
+        signature, doc = self._unsaved
+        self._unsaved = None
+        if self._signature() != signature:
+            raise FatalError(f"{self.path}: the file changed while syncd read it; rerun")
+        self._save(doc)
 
     def check(self) -> str:
         snap = self.snapshot()

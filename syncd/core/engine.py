@@ -160,6 +160,11 @@ class Engine:
                 raise unexpected_answer(name, exc) from exc
             raw[name] = snap
             cycles[name] = cached.cycles + 1 if incremental and cached else 0
+        for name, endpoint in rt.endpoints.items():  # every side read: keep what reads needed
+            try:
+                endpoint.settle()
+            except SyncdError as exc:
+                raise FatalError(f"{name}: cannot read the review: {exc}") from exc
         return raw, cycles
 
     def plan(
