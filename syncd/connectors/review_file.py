@@ -118,7 +118,8 @@ def _problems(data: dict[str, Any], folder: Path) -> Iterator[Problem]:
             yield at, f"items[{index}]: an item must be a mapping such as {{name: sh010}}"
             return
         name = item.get("name")
-        label = f"items[{index}] {name!r}" if isinstance(name, str) else f"items[{index}]"
+        named = isinstance(name, str) and name.strip()
+        label = f"items[{index}] {name!r}" if named else f"items[{index}]"
         yield from _item(item, at, label, folder)
         yield from _unique_name(item, index, at, label, names)
         yield from _unique_id(item, at, label, ids)
@@ -133,8 +134,10 @@ def _item(item: dict[str, Any], at: Path_, label: str, folder: Path) -> Iterator
     elif not isinstance(name, _TEXT_TYPES):
         yield (*at, "name"), f"{label}: name must be text, not a {_kind(name)}"
     status = item.get("status")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, _TEXT_TYPES)):
-        yield (*at, "status"), f"{label}: status must be text, not a {_kind(status)}; quote it"
+    if isinstance(status, bool):
+        yield (*at, "status"), f"{label}: status reads as {status}; quote it"
+    elif status is not None and not isinstance(status, _TEXT_TYPES):
+        yield (*at, "status"), f"{label}: status must be text, not a {_kind(status)}"
     yield from _media(item.get("media"), (*at, "media"), label, folder)
 
 
