@@ -353,8 +353,8 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping with systems and mappings")
     _validate(raw, ROOT, loc, (), secrets, later=True)
-    for name, spec in raw["systems"].items():
-        if spec.get("type") in SYSTEM_TYPES:
+    for name, spec in (raw["systems"] if isinstance(raw["systems"], dict) else {}).items():
+        if isinstance(spec, dict) and spec.get("type") in SYSTEM_TYPES:
             schema = system_schema(spec["type"])
             _validate(spec, schema, loc, ("systems", name), secrets, later=True)
     doc = _interpolate(raw, (), loc, dict(os.environ if env is None else env))

@@ -179,3 +179,15 @@ def test_line_numbers_stay_exact_after_references(tmp_path: Path) -> None:
         "  c: {type: file, path: ${HOST}, pth: x}\n"
     )
     assert error(tmp_path, systems).startswith("FILE:3: systems.c.pth: unknown key")
+
+
+def test_a_reference_where_a_mapping_belongs_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "syncd.yaml"
+    path.write_text("systems: ${SS_KEY}\nmappings: [{name: m, endpoints: {a: {}, b: {}}}]\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env=ENV)
+    assert str(info.value).endswith(
+        "syncd.yaml:1: systems: the value from ${SS_KEY} should be of type object; a value from "
+        "the environment is text, so write this one in the file"
+    )
+    assert "s3cr3t" not in str(info.value)
