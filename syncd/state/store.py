@@ -90,14 +90,15 @@ def _prepare_sqlite_file(path: Path) -> None:
                     f"{fix}"
                 )
             break
+    if path.exists():
+        return  # SQLite opens it (read-only when it must) and says what is wrong with it
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("ab"):  # creates an empty file, which SQLite takes as an empty database
             pass
     except OSError as exc:
         raise ConfigError(
-            f"cannot {'open' if path.exists() else 'create'} the state database {path} "
-            f"({exc.strerror or exc}); {fix}"
+            f"cannot create the state database {path} ({exc.strerror or exc}); {fix}"
         ) from None
 
 
