@@ -114,7 +114,7 @@ class _Located:
             return described(self.substituted[path])
         if path and str(path[-1]) in secrets:
             return "the value"
-        return f"value {value!r}"
+        return f"value {value!r}" if isinstance(value, str) else f"value {value}"
 
     def tainted(self, path: Path_) -> bool:
         """True when something at or under ``path`` came from the environment."""
@@ -173,7 +173,18 @@ def _read_yaml(path: Path) -> tuple[Any, _Located]:
         ) from None
     if node is None:
         raise ConfigError(f"{path}: the configuration file is empty")
-    return _build(node, (), loc), loc
+    try:
+        return _build(node, (), loc), loc
+    except yaml.MarkedYAMLError as exc:  # a tag no plain YAML value has (!python/..., <<)
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        merge = "tag:yaml.org,2002:merge" in str(exc.problem)
+        what = (
+            "merge keys (<<) are not supported; write the keys out"
+            if merge
+            else (f"{exc.problem}; remove the tag")
+        )
+        raise ConfigError(f"{path}{line}: {what}") from None
 
 
 def _read_text(path: Path) -> str:

@@ -37,7 +37,12 @@ def read_review_file(path: Path) -> dict[str, Any]:
     node = _compose(path, text)
     if node is None:
         return {}
-    data = _Loader(text).construct_document(node)
+    try:
+        data = _Loader(text).construct_document(node)
+    except yaml.MarkedYAMLError as exc:  # a tag no plain YAML value has (!python/...)
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise ReviewFileError(f"{path}{line}: {exc.problem}; remove the tag") from None
     if not isinstance(data, dict):
         raise ReviewFileError(f"{path}: expected a mapping with review and items; fix the file")
     problem = next(_problems(data, path.parent), None)

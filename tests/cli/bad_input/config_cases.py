@@ -248,6 +248,16 @@ CASES = [
         config("  client:", "\tclient:"),
         "syncd.yaml:4: not valid YAML",
     ),
+    bad(
+        "merge-key",
+        config("    sync: {notes: both, statuses: both}", "    sync: {<<: {notes: both}}"),
+        "syncd.yaml:10: merge keys (<<) are not supported; write the keys out",
+    ),
+    bad(
+        "python-tag",
+        config("path: ./studio}", "path: !!python/name:os.system ./studio}"),
+        "syncd.yaml:3: could not determine a constructor for the tag",
+    ),
     bad("duplicate-key", CONFIG + "systems: {}\n", "syncd.yaml:14: systems: duplicate key"),
     bad(
         "system-path-is-a-file",

@@ -150,6 +150,11 @@ CASES = [
         "dailies.yaml:12: not valid YAML",
     ),
     bad(
+        "python-tag",
+        review("  - name: sh020\n", "  - !!python/object:os.system\n    name: sh020\n"),
+        "dailies.yaml:11: could not determine a constructor for the tag",
+    ),
+    bad(
         "not-a-mapping",
         "- sh010\n- sh020\n",
         "dailies.yaml: expected a mapping with review and items",
