@@ -103,7 +103,7 @@ class Project:
             "@BAD_URL@": bad.url if bad else "http://127.0.0.1:9",
             "@SS_PROJECT@": str(self.ss_project),
             "@SG_PROJECT@": str(self.sg_project),
-            "@ROOT@": str(root),
+            "@ROOT@": str(root.resolve()),
         }
 
     def fill(self, text: str) -> str:
