@@ -20,7 +20,7 @@ from syncd.connectors.base import Endpoint
 from syncd.core.engine import Engine, MappingRuntime, RunMonitor, RunResult
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
-from syncd.errors import ConfigError
+from syncd.errors import ConfigError, SyncdError
 from syncd.state.store import StateStore
 
 APP = "syncd"
@@ -48,28 +48,67 @@ def state_url(config: Config) -> str:
     return config.state_url or f"sqlite:///{data_dir() / 'state.db'}"
 
 
-def open_store(config: Config, *, repair: bool = True) -> StateStore:
-    """The state database; ``repair=False`` for commands that must change nothing."""
-    return StateStore.open(state_url(config), repair=repair)
+def state_origin(config: Config) -> str:
+    """Where the state URL comes from, so an error about it names the place to fix."""
+    if os.environ.get("SYNCD_STATE"):
+        return f"{config.path}: SYNCD_STATE"
+    if config.state_url:
+        return f"{config.where('state')}: state"
+    return f"{config.path}: the default state database (set state: or SYNCD_DATA_DIR)"
+
+
+def open_store(config: Config, *, upgrade: bool = True, repair: bool = True) -> StateStore:
+    """The state database, its schema brought up to date unless ``upgrade`` is False.
+
+    ``repair=False`` for commands that must change nothing: a damaged file is reported, not
+    moved aside.
+    """
+    url = state_url(config)
+    try:
+        return StateStore.open(url, repair=repair) if upgrade else StateStore(url)
+    except SyncdError as exc:  # on one line: a database driver's message may hold several
+        raise type(exc)(f"{state_origin(config)}: {' '.join(str(exc).split())}") from None
 
 
 def media_dir(config: Config) -> Path:
     return config.media_dir or data_dir() / "media"
 
 
-def open_endpoints(config: Config, mapping: MappingConfig) -> dict[str, Endpoint]:
+def open_endpoints(
+    config: Config, mapping: MappingConfig, *, dry_run: bool = False
+) -> dict[str, Endpoint]:
+    """Connectors for each endpoint; ``dry_run`` is set on each before anything else is asked."""
     endpoints: dict[str, Endpoint] = {}
     try:
         for name, selector in mapping.endpoints.items():
             system = config.systems[name]
-            endpoints[name] = open_endpoint(
-                system.type, name, dict(system.settings), dict(selector)
-            )
+            try:
+                endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+            except ConfigError as exc:
+                raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
+            endpoint.dry_run = dry_run
+            endpoint.hold_housekeeping = True
+            endpoints[name] = endpoint
     except BaseException:
         for endpoint in endpoints.values():
             endpoint.close()
         raise
     return endpoints
+
+
+def check_endpoints(config: Config, mappings: list[MappingConfig]) -> None:
+    """Build each endpoint's connector once, without a request, so that a connector's complaint
+    about its settings stops a command before anything, the state database included, is touched."""
+    for mapping in mappings:
+        for endpoint in open_endpoints(config, mapping, dry_run=True).values():
+            endpoint.close()
+
+
+def _where(config: Config, mapping: MappingConfig, name: str, message: str) -> str:
+    """The line a connector's complaint is about: its system's settings or the selector."""
+    if message.startswith("systems."):
+        return config.where("systems", name)
+    return config.where("mappings", config.mappings.index(mapping), "endpoints", name)
 
 
 def build_runtime(
@@ -86,6 +125,7 @@ def build_runtime(
         deletes=mapping.deletes,
         conflicts=mapping.conflicts,
         max_delete_share=mapping.max_delete_share,
+        min_delete_guard=mapping.min_delete_guard,
         capabilities={name: ep.capabilities for name, ep in endpoints.items()},
         match={name: re.compile(p) for name, p in mapping.match.items()},
     )
@@ -100,8 +140,11 @@ def build_runtime(
 
 
 @contextmanager
-def mapping_runtime(config: Config, mapping: MappingConfig) -> Iterator[MappingRuntime]:
-    endpoints = open_endpoints(config, mapping)
+def mapping_runtime(
+    config: Config, mapping: MappingConfig, *, dry_run: bool = False
+) -> Iterator[MappingRuntime]:
+    """The mapping's runtime; with ``dry_run`` (plan, check) no endpoint writes anything."""
+    endpoints = open_endpoints(config, mapping, dry_run=dry_run)
     try:
         yield build_runtime(config, mapping, endpoints)
     finally:

@@ -9,25 +9,40 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DatabaseError
+
 from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
+from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import describe
 from syncd.core.engine import Engine, RunResult
-from syncd.errors import SyncdError
+from syncd.errors import ConfigError, FatalError, SyncdError
 from syncd.runtime import (
+    check_endpoints,
     default_config_path,
     mapping_runtime,
     open_store,
     run_mapping,
     select_mappings,
+    state_origin,
     state_url,
 )
-from syncd.state.store import StateStore, redact_url
+from syncd.state.store import redact_url, unreadable
 
 
 def _config(args: argparse.Namespace) -> Config:
     return load_config(Path(args.config) if args.config else default_config_path())
+
+
+def exit_code(exc: SyncdError) -> int:
+    """2 when a mapping failed on its configuration (even wrapped by the engine), else 1."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConfigError):
+            return EXIT_USAGE
+        cause = cause.__cause__
+    return EXIT_FAILED
 
 
 def _print_json(data: Any) -> None:
@@ -38,6 +53,7 @@ def _print_json(data: Any) -> None:
 # -- run ------------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, select_mappings(config, args.mapping))
     if not args.once:
         from syncd.service.daemon import serve
 
@@ -55,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 force_deletes=args.force_deletes,
             )
         except SyncdError as exc:
-            code = EXIT_FAILED
+            code = max(code, exit_code(exc))
             results.append({"mapping": mapping.name, "outcome": "failed", "error": str(exc)})
             if not args.json:
                 print(f"{mapping.name}: FAILED: {exc}", file=sys.stderr)
@@ -87,23 +103,24 @@ def _print_result(result: RunResult) -> None:
 # -- plan -----------------------------------------------------------------------------------------
 def cmd_plan(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, select_mappings(config, args.mapping))
     store = open_store(config, repair=False)
     output: list[dict[str, Any]] = []
     code = EXIT_OK
     for mapping in select_mappings(config, args.mapping):
-        with mapping_runtime(config, mapping) as rt:
-            for endpoint in rt.endpoints.values():
-                endpoint.dry_run = True
+        with mapping_runtime(config, mapping, dry_run=True) as rt:
             try:
                 plan, *_ = Engine(store).plan(rt)
             except SyncdError as exc:
-                code = EXIT_FAILED
+                code = max(code, exit_code(exc))
                 output.append({"mapping": mapping.name, "error": str(exc)})
                 if not args.json:
                     print(f"{mapping.name}: cannot plan: {exc}", file=sys.stderr)
                 continue
+            setup = [f"{name}: {what}" for name, ep in rt.endpoints.items() for what in ep.would]
         entry = {
             "mapping": mapping.name,
+            "setup": setup,
             "actions": [describe(a) for a in plan.actions],
             "problems": [p.message for p in plan.problems],
             "refusal": plan.refusal,
@@ -112,7 +129,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if args.json:
             continue
         print(f"{mapping.name}: {len(plan.actions)} action(s)")
-        for line in entry["actions"]:
+        for line in [*setup, *entry["actions"]]:
             print(f"  {line}")
         for problem in plan.problems:
             print(f"  {problem.severity}: {problem.message}")
@@ -191,27 +208,39 @@ def cmd_status(args: argparse.Namespace) -> int:
 # -- check ----------------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
     config = _config(args)
+    check_endpoints(config, config.mappings)
     print(f"configuration: {config.path}: OK ({len(config.mappings)} mapping(s))")
     code = EXIT_OK
     try:
         store = open_store(config, repair=False)
         print(f"state: {redact_url(state_url(config))}: OK (schema {store.schema_revision()})")
+    except ConfigError:
+        raise  # exit 2, one line, like every configuration error
     except SyncdError as exc:
         print(f"state: FAILED: {exc}")
         return EXIT_FAILED
     for mapping in config.mappings:
         try:
-            with mapping_runtime(config, mapping) as rt:
+            with mapping_runtime(config, mapping, dry_run=True) as rt:
                 for name, endpoint in rt.endpoints.items():
                     try:
-                        print(f"{mapping.name}/{name}: OK: {endpoint.check()}")
+                        found = _checked(name, endpoint)
+                        would = "".join(f"; {what}" for what in endpoint.would)
+                        print(f"{mapping.name}/{name}: OK: {found}{would}")
                     except SyncdError as exc:
-                        code = EXIT_FAILED
+                        code = max(code, exit_code(exc))
                         print(f"{mapping.name}/{name}: FAILED: {exc}")
         except SyncdError as exc:
-            code = EXIT_FAILED if code == EXIT_OK else code
+            code = max(code, exit_code(exc))
             print(f"{mapping.name}: FAILED: {exc}")
     return code
+
+
+def _checked(name: str, endpoint: Endpoint) -> str:
+    try:
+        return endpoint.check()
+    except MALFORMED as exc:
+        raise unexpected_answer(name, exc) from exc
 
 
 # -- config and db --------------------------------------------------------------------------------
@@ -221,6 +250,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.config_command == "check":
         config = _config(args)
+        check_endpoints(config, config.mappings)
         print(
             f"{config.path}: OK ({len(config.systems)} system(s), "
             f"{len(config.mappings)} mapping(s))"
@@ -235,9 +265,12 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("usage: syncd db upgrade", file=sys.stderr)
         return EXIT_USAGE
     config = _config(args)
-    store = StateStore(state_url(config))
-    before = store.schema_revision()
-    store.upgrade()
+    store = open_store(config, upgrade=False)
+    try:
+        before = store.schema_revision()
+        store.upgrade()
+    except DatabaseError as exc:
+        raise FatalError(f"{state_origin(config)}: {unreadable(state_url(config), exc)}") from None
     print(
         f"{redact_url(state_url(config))}: schema {before or 'empty'} -> {store.schema_revision()}"
     )

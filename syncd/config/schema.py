@@ -239,7 +239,19 @@ MAPPING = {
             "minimum": 0,
             "maximum": 1,
             "default": 0.5,
-            "description": "Refuse a run deleting more than this share.",
+            "description": "Refuse a run deleting more than this share of one endpoint's "
+            "items and notes (with deletes on); see min_delete_guard.",
+        },
+        "min_delete_guard": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 2,
+            "description": "max_delete_share applies once a run would delete at least this "
+            "many objects on one endpoint. The default, 2, lets a single deletion through (in "
+            "a review of two notes, removing one is 50% yet plainly deliberate) and guards "
+            "everything larger, so deleting 2 of 3 items is refused at 0.5. Raise it to let "
+            "small clean-ups through; 1 guards even single deletions.",
+            "examples": [2],
         },
         "full_sync_every": {
             "type": "integer",

@@ -13,6 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Snapshot
+from syncd.errors import FatalError
+
+MALFORMED = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+"""What reading an answer of the wrong shape raises (a list where an object was expected)."""
+
+
+def unexpected_answer(endpoint: str, exc: Exception) -> FatalError:
+    """A read that broke on the shape of what a server sent: a per-mapping error in words."""
+    return FatalError(
+        f"{endpoint}: cannot read the review: an answer of the server is not in the shape syncd "
+        f"expects ({exc.__class__.__name__}: {str(exc)[:120]}); check the system's url (rerun "
+        "with --log-level debug for the details)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +48,19 @@ class Endpoint(ABC):
 
     capabilities: Capabilities = Capabilities()
     dry_run: bool = False
-    """Set by ``syncd plan``: the endpoint must not change anything, not even housekeeping."""
+    """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
+    it must not change anything, not even housekeeping or creating the review it selects."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.would: list[str] = []
+        """What a dry run skipped that a real run would do first ("would create review 'X'")."""
+        self.hold_housekeeping = False
+        """Set for the engine: what a read must save (a review file's new ids) waits for
+        ``settle``, so a run that fails reading another side leaves this one untouched."""
+
+    def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
+        """Every endpoint of the mapping was read: save what the reads held back."""
 
     # -- reading -------------------------------------------------------------------------------
     @abstractmethod

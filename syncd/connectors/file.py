@@ -16,7 +16,9 @@ One file per review, ``<path>/<review>.yaml``; media next to it in ``<path>/medi
 
 Add an item or a note by writing it; edit text, status or order in place; syncd adds the ``id``
 and ``syncd`` keys it needs on its next run (do not edit those). Writes are atomic (a temporary
-file renamed over the old one), so a crash never leaves half a file.
+file renamed over the old one), so a crash never leaves half a file. A file that does not read as
+a review (a note without text, a frame of 0, two items with one name...) is refused whole, with
+the line to fix: see ``review_file``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 import yaml
 
 from syncd.connectors.base import Capabilities, Endpoint
+from syncd.connectors.review_file import read_review_file
 from syncd.core.model import (
     Item,
     LocalMedia,
@@ -54,8 +57,7 @@ HEADER = (
 )
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-# libyaml's parser and emitter when PyYAML was built with it: several times faster
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's emitter when PyYAML was built with it: several times faster
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -142,6 +144,7 @@ class FileEndpoint(Endpoint):
         self.media_folder = folder / "media"
         self.reads = 0
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+        self._unsaved: tuple[tuple[int, int, int] | None, _Doc] | None = None
 
     # -- the file ------------------------------------------------------------------------------
     def _signature(self) -> tuple[int, int, int] | None:
@@ -164,16 +167,11 @@ class FileEndpoint(Endpoint):
         if self._cache is not None and self._cache[0] == signature:
             return _Doc(self._cache[1])
         try:
-            data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise FatalError(
-                f"{self.path}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); "
-                "fix the file and rerun"
-            ) from None
-        if not isinstance(data, dict):
-            raise FatalError(f"{self.path}: expected a mapping with review and items")
+            data = read_review_file(self.path)  # checked whole: a bad file is refused whole
+        except FileNotFoundError:
+            return _Doc({"review": self.review, "items": []})
+        except OSError as exc:
+            raise FatalError(f"{self.path}: cannot read the review file: {exc.strerror}") from None
         self._cache = (signature, data)
         return _Doc(data)
 
@@ -267,10 +265,23 @@ class FileEndpoint(Endpoint):
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         doc = self._load()
         if self._assign_ids(doc) and not self.dry_run:
-            self._save(doc)
+            if self.hold_housekeeping:
+                self._unsaved = (self._signature(), doc)
+            else:
+                self._save(doc)
         items = tuple(self._item(i) for i in doc.items if isinstance(i, dict))
         notes = tuple(self._note(item, note, parent) for item, note, parent in doc.walk_notes())
         return Snapshot(items=items, notes=notes)
+
+    def settle(self) -> None:
+        """Save the ids the last snapshot gave new items and notes, unless the file changed."""
+        if self._unsaved is None or self.dry_run:
+            return
+        signature, doc = self._unsaved
+        self._unsaved = None
+        if self._signature() != signature:
+            raise FatalError(f"{self.path}: the file changed while syncd read it; rerun")
+        self._save(doc)
 
     def check(self) -> str:
         snap = self.snapshot()
@@ -404,5 +415,8 @@ class FileEndpoint(Endpoint):
 def open_file_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
     folder = Path(str(system["path"])).expanduser()
     if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"systems.{name}.path: {folder} is not a folder")
+        raise ConfigError(
+            f"systems.{name}.path: {folder} is a file, not a folder; point path: at the folder "
+            "that holds (or will hold) the review files"
+        )
     return FileEndpoint(name, folder, str(selector["review"]))

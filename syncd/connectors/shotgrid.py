@@ -192,6 +192,7 @@ class ShotGridEndpoint(Endpoint):
                 ["code"],
             )
             if not found and self.create_playlist and self.dry_run:
+                self._note_would_create()
                 raise _NotCreatedYet
             if not found and self.create_playlist:
                 query = [["project", "is", project], ["code", "is", self.playlist_key]]
@@ -207,6 +208,11 @@ class ShotGridEndpoint(Endpoint):
                 raise self._unknown_playlist(project)
         self._playlist_id = int(min(row["id"] for row in found))
         return self._playlist_id
+
+    def _note_would_create(self) -> None:
+        what = f"would create playlist {self.playlist_key!r} (create: true)"
+        if what not in self.would:
+            self.would.append(what)
 
     def _unknown_playlist(self, project: dict[str, Any]) -> ConfigError:
         codes = [

@@ -166,6 +166,12 @@ class ShotGridCalls:
             return FatalError(
                 f"{self.name}: ShotGrid answered HTTP {code} to {what}; check {self.where}.url"
             )
+        if what == "connect" and isinstance(exc, shotgun_api3.ShotgunError | ValueError):
+            # the client's first call, ``info``, got an answer no ShotGrid site sends
+            return FatalError(
+                f"{self.name}: the server does not answer like a ShotGrid site "
+                f"({type(exc).__name__} on its first call, info); check {self.where}.url"
+            )
         missing = self.missing_field(message)
         if missing is not None:
             return missing

@@ -112,6 +112,10 @@ class SyncSketchEndpoint(Endpoint):
         if exact:
             ids = ", ".join(str(r["id"]) for r in exact)
             raise ConfigError(f"{where}: several reviews are named {ref!r} (ids {ids}); use an id")
+        if self.create and self.dry_run:
+            what = f"would create review {ref!r} in project {self.project_id} (create: true)"
+            self.would.append(what)
+            raise _NotCreatedYet
         if self.create:
             return self._create_review(ref)
         if not reviews:
@@ -136,14 +140,24 @@ class SyncSketchEndpoint(Endpoint):
             raise SkippableError(f"{self.name}: review {name!r} was created but cannot be found")
         return review
 
+    def _exists(self) -> bool:
+        """False only in a dry run whose review ``create: true`` would create (asked once)."""
+        if self._review is None and not self.would:
+            with contextlib.suppress(_NotCreatedYet):
+                self.review_id  # noqa: B018 - resolving is the question
+        return self._review is not None
+
     def check(self) -> str:
         me = self._whoami()
-        self.review_id  # noqa: B018 - resolving is the check
+        if not self._exists():
+            return f"no review {self.review_ref!r} yet, as {me.get('username')}"
         assert self._review is not None
         return f"review {self._review.get('name')!r} (id {self.review_id}) as {me.get('username')}"
 
     # -- reading -------------------------------------------------------------------------------
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        if not self._exists():
+            return Snapshot()  # a dry run with ``create: true``: the review would start empty
         review_id = self.review_id
         raw_items, raw_frames = self.api.parallel(
             [lambda: self.api.items(review_id), lambda: self.api.frames(review_id)]
@@ -567,6 +581,10 @@ def _time(value: Any) -> datetime | None:
 
 
 # -- configuration -------------------------------------------------------------------------------
+class _NotCreatedYet(Exception):
+    """The selector's review does not exist and a dry run may not create it."""
+
+
 def open_syncsketch_endpoint(
     name: str, system: dict[str, Any], selector: dict[str, Any]
 ) -> Endpoint:

@@ -114,7 +114,8 @@ class SyncSketchApi:
 
     def _page(self, path: str, params: dict[str, Any] | None) -> dict[str, Any]:
         page = self.http.get(path, params=params)
-        if not isinstance(page, dict) or not isinstance(page.get("objects"), list):
+        objects = page.get("objects") if isinstance(page, dict) else None
+        if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
             raise FatalError(
                 f"syncsketch: GET {path.split('?')[0]}: the answer is not a list page; "
                 "is the URL right?"

@@ -23,7 +23,7 @@ from typing import Any
 
 import structlog
 
-from syncd.connectors.base import Endpoint
+from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import Action, Bind, CreateNote, Plan, Problem, StateChange, label
 from syncd.core.model import Item, LocalMedia, Snapshot
 from syncd.core.planning import plan as make_plan
@@ -125,8 +125,16 @@ class Engine:
                 snap = endpoint.snapshot(cached.snapshot if incremental and cached else None)
             except SyncdError as exc:
                 raise FatalError(f"{name}: cannot read the review: {exc}") from exc
+            except MALFORMED as exc:  # a server's answer of the wrong shape, not a crash
+                log.debug("unexpected answer", endpoint=name, exc_info=True)
+                raise unexpected_answer(name, exc) from exc
             raw[name] = snap
             cycles[name] = cached.cycles + 1 if incremental and cached else 0
+        for name, endpoint in rt.endpoints.items():  # every side read: keep what reads needed
+            try:
+                endpoint.settle()
+            except SyncdError as exc:
+                raise FatalError(f"{name}: cannot read the review: {exc}") from exc
         return raw, cycles
 
     def plan(

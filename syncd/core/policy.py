@@ -43,8 +43,9 @@ class Policy:
     conflicts: str = LAST_WRITER
     """An endpoint name (it wins), ``last-writer`` or ``keep-both``."""
     max_delete_share: float = 0.5
-    min_delete_guard: int = 5
-    """The share guard applies once a run would delete at least this many objects somewhere."""
+    min_delete_guard: int = 2
+    """The share guard applies once a run would delete at least this many objects somewhere
+    (the mapping's ``min_delete_guard``; the schema says why 2)."""
     allow_empty: bool = False
     capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
     match: Mapping[str, re.Pattern[str]] = field(default_factory=dict)

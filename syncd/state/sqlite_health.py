@@ -38,8 +38,8 @@ def sqlite_path(url: str) -> Path | None:
 
 def damage(path: Path) -> str | None:
     """Why the file is not a usable syncd state database, or None when it is (or is absent)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
+    if not path.is_file() or path.stat().st_size == 0:
+        return None  # absent, empty, or not a file at all (opening it says what is wrong)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as exc:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
 from syncd.core.model import Snapshot
@@ -76,6 +76,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _prepare_sqlite_file(path: Path) -> None:
+    """Make sure SQLite can create or open ``path``; a reason in words when it cannot.
+
+    SQLite itself only ever says "unable to open database file", whatever the cause.
+    """
+    fix = "point state: at a file in a folder syncd can write"
+    if path.is_dir():
+        raise ConfigError(
+            f"the state database {path} is a folder; name a file in it, such as {path / 'state.db'}"
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ConfigError(
+                    f"cannot create the state database {path}: {parent} is a file, not a folder; "
+                    f"{fix}"
+                )
+            break
+    if path.exists():
+        return  # SQLite opens it (read-only when it must) and says what is wrong with it
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab"):  # creates an empty file, which SQLite takes as an empty database
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create the state database {path} ({exc.strerror or exc}); {fix}"
+        ) from None
+
+
+def unreadable(url: str, exc: DatabaseError) -> FatalError:
+    """The error for a state file that is not a database (what to do included)."""
+    return FatalError(
+        f"the state database {redact_url(url)} cannot be read "
+        f"({str(exc.orig).strip() if exc.orig else exc.__class__.__name__}); move the "
+        "file aside to start afresh, or point state: at another file"
+    )
+
+
 def redact_url(url: str) -> str:
     """A database URL safe for logs and errors: the password replaced by ***."""
     from sqlalchemy.engine import make_url
@@ -89,15 +128,15 @@ def redact_url(url: str) -> str:
 class StateStore:
     def __init__(self, url: str) -> None:
         self.url = url
+        if url.startswith("sqlite:///"):
+            path = url.removeprefix("sqlite:///").partition("?")[0]
+            if path and path != ":memory:":
+                _prepare_sqlite_file(Path(path).expanduser())
         try:
-            if url.startswith("sqlite:///"):
-                path = url.removeprefix("sqlite:///")
-                if path and path != ":memory:":
-                    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(url, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise ConfigError(
-                f"state: cannot use database {redact_url(url)}: {exc.__class__.__name__}: "
+                f"cannot use database {redact_url(url)}: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0] if str(exc) else ''}. Use sqlite:///path/to/state.db "
                 "or postgresql+psycopg://user@host/db"
             ) from None
@@ -122,7 +161,11 @@ class StateStore:
                 )
             move_aside(path, reason)
         store = cls(url)
-        store.upgrade()
+        try:
+            store.upgrade()
+        except DatabaseError as exc:  # not a database at all: a text file, garbage bytes
+            store.dispose()
+            raise unreadable(url, exc) from None
         return store
 
     # -- schema --------------------------------------------------------------------------------

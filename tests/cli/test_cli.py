@@ -183,3 +183,65 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert studio["items"][2]["status"] == "done"
     again = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
     assert again.returncode == 0, again.stderr  # starts afresh every time
+
+
+def test_a_closed_pipe_ends_quietly(project: Path) -> None:
+    """``syncd config schema | head`` must not end in an error about the pipe."""
+    for args in (("config", "schema"), ("plan",), ("status",)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "syncd", *args],
+            cwd=project,
+            env={**os.environ, "SYNCD_LOG_FORMAT": "json"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader goes away before syncd writes a byte
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(60) in (0, 141), stderr
+        assert "BrokenPipe" not in stderr and "unexpected error" not in stderr
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+@pytest.mark.parametrize("command", [("check",), ("plan",), ("run", "--once"), ("status",)])
+def test_a_value_from_the_environment_is_never_echoed(
+    project: Path, command: tuple[str, ...], log_format: str
+) -> None:
+    text = CONFIG.replace(
+        "  client: {type: file, path: ./client}",
+        "  client: {type: file, path: ./client}\n"
+        "  ss: {type: syncsketch, url: 'http://127.0.0.1:9', username: u, api_key: k,\n"
+        "       timeout: ${SS_KEY}}",
+    ).replace(
+        "      client: {review: dailies}",
+        "      client: {review: dailies}\n      ss: {project_id: 1, review: r}",
+    )
+    (project / "syncd.yaml").write_text(text)
+    result = syncd(
+        project, *command, "--log-format", log_format, env={"SS_KEY": "s3cr3t-key-value"}
+    )
+    assert result.returncode == 2, result.stderr
+    assert "syncd.yaml:6: systems.ss.timeout: the value from ${SS_KEY}" in result.stderr
+    assert "s3cr3t-key-value" not in result.stdout + result.stderr
+    assert not (project / "state.db").exists()
+
+
+def test_the_delete_guard_floor_is_configurable(project: Path) -> None:
+    three = "review: dailies\nitems:\n  - name: sh010\n  - name: sh020\n  - name: sh030\n"
+    (project / "studio" / "dailies.yaml").write_text(three)
+    config = CONFIG.replace("sync: {", "max_delete_share: 0.5\n    sync: {deletes: on, ")
+    (project / "syncd.yaml").write_text(config)
+    assert syncd(project, "run", "--once").returncode == 0
+    studio = yaml.safe_load((project / "studio" / "dailies.yaml").read_text())
+    studio["items"] = studio["items"][:1]
+    (project / "studio" / "dailies.yaml").write_text(yaml.safe_dump(studio))
+    refused = syncd(project, "run", "--once")
+    assert refused.returncode == 1
+    assert "would delete 2 of 3 objects on client" in refused.stderr
+    assert "the guard applies from 2 deletions (min_delete_guard)" in refused.stderr
+    assert len(client_review(project)["items"]) == 3
+    (project / "syncd.yaml").write_text(
+        config.replace("max_delete_share", "min_delete_guard: 3\n    max_delete_share")
+    )
+    assert syncd(project, "run", "--once").returncode == 0
+    assert [i["name"] for i in client_review(project)["items"]] == ["sh010"]

@@ -96,7 +96,9 @@ def refuse_mass_deletes(led: Ledger) -> None:
         if total and count / total > led.pol.max_delete_share:
             led.refuse(
                 f"this run would delete {count} of {total} objects on {ep} "
-                f"(more than {led.pol.max_delete_share:.0%}); refusing. Check what was "
-                "deleted, then raise max_delete_share or rerun with --force-deletes."
+                f"(more than {led.pol.max_delete_share:.0%}); refusing; the guard applies "
+                f"from {led.pol.min_delete_guard} deletions (min_delete_guard). Check what "
+                "was deleted, then raise max_delete_share or min_delete_guard, or rerun "
+                "with --force-deletes."
             )
             return
