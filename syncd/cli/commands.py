@@ -16,9 +16,10 @@ from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import describe
-from syncd.core.engine import Engine, RunResult
 from syncd.errors import ConfigError, FatalError, SyncdError
-from syncd.runtime import (
+from syncd.state.store import redact_url, unreadable
+from syncd.sync.engine import Engine, RunResult
+from syncd.sync.runtime import (
     check_endpoints,
     default_config_path,
     mapping_runtime,
@@ -28,7 +29,6 @@ from syncd.runtime import (
     state_origin,
     state_url,
 )
-from syncd.state.store import redact_url, unreadable
 
 
 def _config(args: argparse.Namespace) -> Config:

@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 
 from syncd.config import load_config
-from syncd.core.engine import RunResult
-from syncd.runtime import open_store, run_mapping
 from syncd.standins.shotgrid import ShotGridStandIn
 from syncd.standins.syncsketch import SyncSketchStandIn
+from syncd.sync.engine import RunResult
+from syncd.sync.runtime import open_store, run_mapping
 
 SS_USER, SS_KEY = "syncd", "demo-syncsketch-key"
 SG_SCRIPT, SG_KEY = "syncd", "demo-shotgrid-key"

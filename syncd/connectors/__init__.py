@@ -15,11 +15,11 @@ from syncd.errors import ConfigError
 # type name -> "module:factory". Modules are imported on demand so that a mapping between two
 # file endpoints does not import the ShotGrid client.
 CONNECTOR_TYPES: dict[str, str] = {
-    "file": "syncd.connectors.file:open_file_endpoint",
-    "memory": "syncd.connectors.memory:open_memory_endpoint",
-    "kitsu": "syncd.connectors.kitsu:open_kitsu_endpoint",
-    "syncsketch": "syncd.connectors.syncsketch:open_syncsketch_endpoint",
-    "shotgrid": "syncd.connectors.shotgrid:open_shotgrid_endpoint",
+    "file": "syncd.connectors.file.endpoint:open_file_endpoint",
+    "memory": "syncd.connectors.memory.endpoint:open_memory_endpoint",
+    "kitsu": "syncd.connectors.kitsu.endpoint:open_kitsu_endpoint",
+    "syncsketch": "syncd.connectors.syncsketch.endpoint:open_syncsketch_endpoint",
+    "shotgrid": "syncd.connectors.shotgrid.endpoint:open_shotgrid_endpoint",
 }
 
 

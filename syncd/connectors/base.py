@@ -9,9 +9,9 @@ what was asked, so the engine can check the write and record exactly what the sy
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from pathlib import Path
 
+from syncd.core.capabilities import Capabilities
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Snapshot
 from syncd.errors import FatalError
 
@@ -26,21 +26,6 @@ def unexpected_answer(endpoint: str, exc: Exception) -> FatalError:
         f"expects ({exc.__class__.__name__}: {str(exc)[:120]}); check the system's url (rerun "
         "with --log-level debug for the details)"
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    read_only: bool = False
-    can_create_items: bool = True
-    can_delete: bool = True
-    can_edit_notes: bool = True
-    can_reorder: bool = True
-    has_statuses: bool = True
-    has_media: bool = True
-    has_cursor: bool = False
-    """Snapshots can be incremental: built from the previous one plus a change feed."""
-    stores_links: bool = False
-    """Created objects carry syncd's link id, so a crash between write and record is harmless."""
 
 
 class Endpoint(ABC):

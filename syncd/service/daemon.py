@@ -29,10 +29,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.config import Config, MappingConfig, load_config
 from syncd.config.loader import Schedule, parse_duration
+from syncd.connectors.kitsu.live import KitsuEvents
 from syncd.errors import SyncdError
-from syncd.runtime import open_store, require_mappings, select_mappings, state_url
 from syncd.service.health import Health, check_health
-from syncd.service.kitsu_events import KitsuEvents
 from syncd.service.leases import open_leases
 from syncd.service.listener import Listener
 from syncd.service.metrics import Metrics
@@ -40,6 +39,7 @@ from syncd.service.monitor import ServiceMonitor
 from syncd.service.runner import Runner
 from syncd.service.systemd import Notifier
 from syncd.service.webhook import WebhookAuth
+from syncd.sync.runtime import open_store, require_mappings, select_mappings, state_url
 
 log = structlog.get_logger("syncd.service")
 

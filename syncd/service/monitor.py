@@ -11,8 +11,8 @@ import time
 
 import structlog
 
-from syncd.core.engine import RunMonitor, RunResult
 from syncd.service.metrics import Metrics
+from syncd.sync.engine import RunMonitor, RunResult
 
 log = structlog.get_logger("syncd.service")
 

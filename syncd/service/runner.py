@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from syncd.config import Config, MappingConfig
-from syncd.core.engine import RunMonitor, RunResult
 from syncd.errors import ConfigError, SyncdError
-from syncd.runtime import run_mapping
 from syncd.service.leases import Leases
 from syncd.service.monitor import ServiceMonitor
 from syncd.state.store import StateStore
+from syncd.sync.engine import RunMonitor, RunResult
+from syncd.sync.runtime import run_mapping
 
 log = structlog.get_logger("syncd.service")
 

@@ -21,7 +21,7 @@ import structlog
 from syncd import logs
 from syncd.config import load_config
 from syncd.errors import ConfigError
-from syncd.runtime import data_dir, default_config_path
+from syncd.sync.runtime import data_dir, default_config_path
 
 SERVICE_NAME = "syncd"
 DISPLAY_NAME = "syncd review sync"

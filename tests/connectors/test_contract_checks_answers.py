@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from syncd.connectors.memory import MemoryEndpoint, MemoryReview
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.model import NewNote, Note
 from tests.connectors.contract import EndpointContract
 

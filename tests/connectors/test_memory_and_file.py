@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from syncd.connectors.base import Endpoint
-from syncd.connectors.file import FileEndpoint
-from syncd.connectors.memory import MemoryEndpoint, MemoryReview
+from syncd.connectors.file.endpoint import FileEndpoint
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.model import NewNote
 from syncd.errors import FatalError
 from tests.connectors.contract import EndpointContract

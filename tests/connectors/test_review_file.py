@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from syncd.connectors.file import FileEndpoint
-from syncd.connectors.review_file import ReviewFileError
+from syncd.connectors.file.endpoint import FileEndpoint
+from syncd.connectors.file.review_file import ReviewFileError
 from syncd.core.model import NewItem, NewNote
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime
+from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
 from syncd.core.policy import BOTH, KEEP_BOTH, OFF, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SafetyStop
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
 
 ROWS = [{"a": "wfa", "b": "for_review"}, {"a": "done", "b": "approved"}]
 

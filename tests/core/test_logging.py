@@ -11,11 +11,11 @@ import pytest
 import structlog
 
 from syncd import logs
-from syncd.connectors.memory import MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.policy import Policy
 from syncd.core.statuses import StatusTable
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
 
 
 @pytest.fixture

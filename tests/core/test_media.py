@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from syncd.connectors.memory import MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.media import thumbnail, validate
 from syncd.core.model import LocalMedia
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SkippableError
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
 
 
 def png_bytes(width: int = 64, height: int = 36) -> bytes:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from syncd.connectors.memory import MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
 from tests.service.postgres import postgres_cluster
 
 pytestmark = [

@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime
+from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
 from syncd.core.planning import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
 
 EPS = ("a", "b", "c")
 STATUS_ROWS = [

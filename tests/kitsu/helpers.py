@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syncd.connectors.kitsu import KitsuEndpoint, open_kitsu_endpoint
+from syncd.connectors.kitsu.endpoint import KitsuEndpoint, open_kitsu_endpoint
 from syncd.core.model import Item, Snapshot
 from tests.kitsu.builders import ReviewFixture, ZouRest
 from tests.support.zou import ZouServer

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syncd.connectors.kitsu_events import PAGE, EventCursor, read_new_events, summarise
+from syncd.connectors.kitsu.feed import PAGE, EventCursor, read_new_events, summarise
 from syncd.core.model import NewNote, Snapshot
 from tests.kitsu.builders import ZouRest, build_review
 from tests.kitsu.helpers import KitsuSide, connect, same_item

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
-from syncd.core.engine import Engine, MappingRuntime, RunResult
+from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime, RunResult
 from tests.kitsu.builders import ZouRest, build_review, make_png
 from tests.kitsu.helpers import KitsuSide
 

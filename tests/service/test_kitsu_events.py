@@ -8,7 +8,7 @@ import uuid
 import gazu
 import pytest
 
-from syncd.service.kitsu_events import KitsuListener
+from syncd.connectors.kitsu.live import KitsuListener
 from tests.service.support import wait_for
 from tests.support.zou import ZouServer
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from syncd.connectors.kitsu.live import event_url, relevant
 from syncd.errors import ConfigError
 from syncd.service.health import check_health
-from syncd.service.kitsu_events import event_url, relevant
 from syncd.service.listener import parse_listen
 from syncd.service.webhook import WebhookAuth, sign
 from syncd.state.store import StateStore

@@ -17,7 +17,7 @@ from shotgun_api3.lib import mockgun
 
 from syncd.connectors import notetext, open_endpoint
 from syncd.connectors.base import Endpoint
-from syncd.connectors.shotgrid import ShotGridEndpoint
+from syncd.connectors.shotgrid.endpoint import ShotGridEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person, Snapshot
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
 from syncd.standins.shotgrid import ShotGridStandIn

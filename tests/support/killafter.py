@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from syncd.cli import main as syncd_main
-from syncd.connectors import file as file_connector
+from syncd.connectors.file import endpoint as file_connector
 
 
 def main(argv: list[str]) -> int:

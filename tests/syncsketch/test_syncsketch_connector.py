@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from syncd.connectors import open_endpoint, syncsketch_api
+from syncd.connectors import open_endpoint
 from syncd.connectors.base import Endpoint
-from syncd.connectors.syncsketch import SyncSketchEndpoint, open_syncsketch_endpoint
+from syncd.connectors.syncsketch import api as syncsketch_api
+from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint, open_syncsketch_endpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
 from syncd.standins.syncsketch import SyncSketchStandIn

@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 
-from syncd.connectors.memory import Crash, MemoryEndpoint, MemoryReview
-from syncd.connectors.syncsketch import SyncSketchEndpoint, open_syncsketch_endpoint
-from syncd.core.engine import Engine, MappingRuntime, RunResult
+from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
+from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint, open_syncsketch_endpoint
 from syncd.core.model import NewNote, Person
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
 from syncd.standins.syncsketch import SyncSketchStandIn
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime, RunResult
 
 ROWS = [
     {"ss": "for_review", "mem": "wfa"},

@@ -36,7 +36,8 @@ def handle_gone(
         return True
     for ep in gone:
         led.unbind(link_id, ep)
-        if direction.is_target(ep) and led.writable(ep):
+        restorable = led.pol.caps(ep).can_create_items if kind == "item" else led.writable(ep)
+        if direction.is_target(ep) and restorable:
             led.problem(
                 ep,
                 link_id,
@@ -51,7 +52,7 @@ def remove_everywhere(
 ) -> None:
     for ep, obj in objs.items():
         caps = led.pol.caps(ep)
-        if caps.read_only or not caps.can_delete:
+        if not caps.can_delete:
             led.problem(ep, link_id, f"cannot delete {obj.id} on {ep}: not supported there")
             continue
         if kind == "item":

@@ -136,9 +136,8 @@ def plan_status(led: Ledger, link_id: str, objs: dict[str, Item]) -> Given:
                 )
             continue
         valid.add(ep)
-    writable = {ep for ep in eps if led.writable(ep)}
     stamps = {ep: it.modified for ep, it in eps.items()}
-    res = resolve(led, link_id, "status", fps, valid, direction, writable, stamps)
+    res = resolve(led, link_id, "status", fps, valid, direction, set(eps), stamps)
     if res.source is None:
         return Given(gen=res.gen)
     status = eps[res.source].status
@@ -155,9 +154,8 @@ def plan_media(led: Ledger, link_id: str, objs: dict[str, Item]) -> Given:
     eps = {ep: it for ep, it in objs.items() if led.pol.caps(ep).has_media}
     fps = {ep: media_fingerprint(ep, it.media) for ep, it in eps.items()}
     valid = {ep for ep, it in eps.items() if it.media is not None}
-    writable = {ep for ep in eps if led.writable(ep)}
     stamps = {ep: it.modified for ep, it in eps.items()}
-    res = resolve(led, link_id, "media", fps, valid, direction, writable, stamps)
+    res = resolve(led, link_id, "media", fps, valid, direction, set(eps), stamps)
     if res.source is None:
         return Given(gen=res.gen)
     src_item = eps[res.source]
@@ -178,7 +176,7 @@ def create_missing(
         if ep in objs or led.has_member(link_id, ep):
             continue
         caps = led.pol.caps(ep)
-        if not direction.is_target(ep) or caps.read_only or not caps.can_create_items:
+        if not direction.is_target(ep) or not caps.can_create_items:
             continue
         give_status = (
             status.value

@@ -52,15 +52,17 @@ class Ledger:
     """(item link, endpoint) whose notes did not read back this run: left alone."""
     fp_cache: dict[NoteContent, str] = field(default_factory=dict)
     writable_eps: frozenset[str] = field(init=False)
+    """Endpoints where notes can be written."""
     editable_eps: frozenset[str] = field(init=False)
+    """Endpoints where notes can be edited."""
 
     def __post_init__(self) -> None:
         self.eps = [ep for ep in self.pol.endpoints if ep in self.snaps]
         self.deleting = dict.fromkeys(self.eps, 0)
         self.item_link = {ep: {} for ep in self.eps}
         caps = {ep: self.pol.caps(ep) for ep in self.eps}
-        self.writable_eps = frozenset(ep for ep in self.eps if not caps[ep].read_only)
-        self.editable_eps = frozenset(ep for ep in self.writable_eps if caps[ep].can_edit_notes)
+        self.writable_eps = frozenset(ep for ep in self.eps if caps[ep].can_create_notes)
+        self.editable_eps = frozenset(ep for ep in self.eps if caps[ep].can_edit_notes)
 
     # -- lookups -------------------------------------------------------------------------------
     def note_fp(self, note: Note) -> str:
@@ -83,6 +85,7 @@ class Ledger:
         return found is not None and ep in found.members
 
     def writable(self, ep: str) -> bool:
+        """Notes can be written there."""
         return ep in self.writable_eps
 
     def item_on(self, item_link: str, ep: str) -> bool:

@@ -62,7 +62,7 @@ def plan_order(led: Ledger) -> None:
         caps = led.pol.caps(ep)
         if desired == seq or ep == ref:
             led.record(ORDER_LINK, ep, "order", "\n".join(seq), gen)
-        elif direction.is_target(ep) and not caps.read_only and caps.can_reorder:
+        elif direction.is_target(ep) and caps.can_reorder:
             led.out.actions.append(SetOrder(ep, tuple(desired), gen))
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
-from syncd.connectors.kitsu_api import KitsuApi, pick
-from syncd.connectors.kitsu_events import (
+from syncd.connectors.kitsu.api import KitsuApi, pick
+from syncd.connectors.kitsu.feed import (
     PAGE,
     EventCursor,
     Touched,
@@ -24,7 +24,7 @@ from syncd.connectors.kitsu_events import (
     read_new_events,
     summarise,
 )
-from syncd.connectors.kitsu_model import Review, Tables, media_ref
+from syncd.connectors.kitsu.model import Review, Tables, media_ref
 from syncd.core.model import Item, Note, Person, Snapshot
 
 PREVIEW_CHUNK = 50

@@ -33,14 +33,15 @@ from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from syncd.connectors import notetext
-from syncd.connectors.base import Capabilities, Endpoint
-from syncd.connectors.syncsketch_api import (
+from syncd.connectors.base import Endpoint
+from syncd.connectors.syncsketch.api import (
     SyncSketchApi,
     frame_uri,
     item_uri,
     revision_uri,
     write_stream,
 )
+from syncd.core.capabilities import Capabilities
 from syncd.core.fingerprints import normalize_text
 from syncd.core.model import (
     Item,
@@ -60,7 +61,7 @@ NOTE_TYPES = frozenset({"comment", "sketch"})
 
 
 class SyncSketchEndpoint(Endpoint):
-    capabilities = Capabilities(stores_links=True, has_cursor=False)
+    capabilities = Capabilities.everything(stores_links=True)
 
     def __init__(
         self,

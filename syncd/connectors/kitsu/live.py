@@ -23,7 +23,7 @@ import structlog
 from syncd.config import Config
 from syncd.errors import FatalError
 
-log = structlog.get_logger("syncd.service.kitsu_events")
+log = structlog.get_logger("syncd.connectors.kitsu.live")
 
 PREFIXES = ("comment:", "task:", "playlist:", "preview-file:")
 NAMESPACE = "/events"

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from syncd.connectors import notetext
-from syncd.connectors.base import Capabilities, Endpoint
-from syncd.connectors.shotgrid_client import (
+from syncd.connectors.base import Endpoint
+from syncd.connectors.shotgrid.client import (
     Fields,
     RetryPolicy,
     ShotGridCalls,
@@ -29,9 +29,9 @@ from syncd.connectors.shotgrid_client import (
     playlist_key,
     project_id,
 )
-from syncd.connectors.shotgrid_events import EVENT_FIELDS, EventCursor, Scope, touched_by
-from syncd.connectors.shotgrid_review import Review
-from syncd.connectors.shotgrid_rows import (
+from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid.review import Review
+from syncd.connectors.shotgrid.rows import (
     NOTE,
     NOTE_FIELDS,
     REPLY,
@@ -48,6 +48,7 @@ from syncd.connectors.shotgrid_rows import (
     subject_for,
     version_fields,
 )
+from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
     Item,
     LocalMedia,
@@ -70,9 +71,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class ShotGridEndpoint(Endpoint):
-    capabilities = Capabilities(
-        has_cursor=True, can_create_items=True, can_delete=True, can_edit_notes=True
-    )
+    capabilities = Capabilities.everything(has_cursor=True)
 
     def __init__(
         self,

@@ -36,8 +36,9 @@ from typing import Any
 
 import yaml
 
-from syncd.connectors.base import Capabilities, Endpoint
-from syncd.connectors.review_file import read_review_file
+from syncd.connectors.base import Endpoint
+from syncd.connectors.file.review_file import read_review_file
+from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
     Item,
     LocalMedia,
@@ -134,7 +135,7 @@ class _Doc:
 
 
 class FileEndpoint(Endpoint):
-    capabilities = Capabilities(stores_links=True)
+    capabilities = Capabilities.everything(stores_links=True)
 
     def __init__(self, name: str, folder: Path, review: str) -> None:
         super().__init__(name)

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from syncd.connectors import notetext
-from syncd.connectors.base import Capabilities, Endpoint
-from syncd.connectors.kitsu_api import SYSTEM, Credentials, KitsuApi
-from syncd.connectors.kitsu_events import parse_time
-from syncd.connectors.kitsu_model import media_ref, upload_name
-from syncd.connectors.kitsu_read import KitsuReader
+from syncd.connectors.base import Endpoint
+from syncd.connectors.kitsu.api import SYSTEM, Credentials, KitsuApi
+from syncd.connectors.kitsu.feed import parse_time
+from syncd.connectors.kitsu.model import media_ref, upload_name
+from syncd.connectors.kitsu.read import KitsuReader
+from syncd.core.capabilities import Capabilities
 from syncd.core.fingerprints import normalize_text
 from syncd.core.model import (
     Item,
@@ -50,13 +51,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class KitsuEndpoint(KitsuReader):
-    capabilities = Capabilities(
-        has_cursor=True,
-        can_create_items=True,
-        can_delete=True,
-        can_edit_notes=True,
-        stores_links=False,
-    )
+    capabilities = Capabilities.everything(has_cursor=True)
 
     # -- writing -----------------------------------------------------------------------------------
     def _task_of(self, entity: str) -> str:

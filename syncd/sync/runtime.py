@@ -17,11 +17,11 @@ import platformdirs
 from syncd.config import Config, MappingConfig
 from syncd.connectors import open_endpoint
 from syncd.connectors.base import Endpoint
-from syncd.core.engine import Engine, MappingRuntime, RunMonitor, RunResult
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import ConfigError, SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime, RunMonitor, RunResult
 
 APP = "syncd"
 

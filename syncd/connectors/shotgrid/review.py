@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from syncd.connectors.shotgrid_client import Fields
-from syncd.connectors.shotgrid_events import EventCursor, Touched
-from syncd.connectors.shotgrid_rows import (
+from syncd.connectors.shotgrid.client import Fields
+from syncd.connectors.shotgrid.feed import EventCursor, Touched
+from syncd.connectors.shotgrid.rows import (
     NOTE,
     NOTE_FIELDS,
     REPLY,

@@ -30,9 +30,9 @@ from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
-from syncd.core.writes import LandedWrong, Natives, Writes, fetch_validated
 from syncd.errors import FatalError, RetriableError, SafetyStop, SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.writes import LandedWrong, Natives, Writes, fetch_validated
 
 log = structlog.get_logger("syncd.engine")
 

@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from syncd.connectors.base import Capabilities, Endpoint
+from syncd.connectors.base import Endpoint
+from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
     Item,
     LocalMedia,
@@ -117,7 +118,7 @@ class MemoryReview:
 
 
 class MemoryEndpoint(Endpoint):
-    capabilities = Capabilities(stores_links=False)
+    capabilities = Capabilities.everything()
 
     def __init__(self, name: str, review: MemoryReview) -> None:
         super().__init__(name)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from syncd.connectors import notetext
-from syncd.connectors.shotgrid_client import Fields, ShotGridCalls
+from syncd.connectors.shotgrid.client import Fields, ShotGridCalls
 from syncd.core.model import Item, MediaRef, Note, Person
 
 NOTE = "Note"
