@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gazu
 
-from syncd.connectors.kitsu.endpoint import KitsuEndpoint, open_kitsu_endpoint
+from syncd.connectors.kitsu import open_endpoint as open_kitsu_endpoint
+from syncd.connectors.kitsu.endpoint import KitsuEndpoint
 from syncd.core.model import Snapshot
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
 from tests.support.zou import ZouServer

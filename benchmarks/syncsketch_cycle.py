@@ -24,7 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
-from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint, open_syncsketch_endpoint
+from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
+from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.logs import configure

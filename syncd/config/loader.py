@@ -20,7 +20,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from syncd.config.env import References, described, malformed, substitute
-from syncd.config.schema import ROOT, SYSTEM_TYPES, selector_schema, system_schema
+from syncd.config.schema import ROOT, selector_schema, system_schema
+from syncd.connectors import TYPES
 from syncd.core.policy import BOTH, KEEP_BOTH, LAST_WRITER, OFF
 from syncd.errors import ConfigError
 
@@ -365,7 +366,7 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         raise ConfigError(f"{path}: the configuration must be a mapping with systems and mappings")
     _validate(raw, ROOT, loc, (), secrets, later=True)
     for name, spec in (raw["systems"] if isinstance(raw["systems"], dict) else {}).items():
-        if isinstance(spec, dict) and spec.get("type") in SYSTEM_TYPES:
+        if isinstance(spec, dict) and spec.get("type") in TYPES:
             schema = system_schema(spec["type"])
             _validate(spec, schema, loc, ("systems", name), secrets, later=True)
     doc = _interpolate(raw, (), loc, dict(os.environ if env is None else env))

@@ -1,13 +1,18 @@
 """The configuration schema: one source for validation, ``syncd config schema`` and the docs.
 
 Every option has a description and an example; secrets carry ``x-secret: true`` so tools (and
-syncd itself) know never to print them. Settings of each system type and the selector of each
-endpoint are checked against the schema of that type, so errors can name the type's own keys.
+syncd itself) know never to print them. The settings of each system type and the selector of
+each endpoint come from that connector's ``SPEC`` (``syncd.connectors.<type>``), and are checked
+against it, so errors can name the type's own keys. ``syncd.config.generate`` turns the same
+schema into ``config/example.yaml`` and ``docs/configuration.md``.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from syncd.connectors import TYPES, spec
+from syncd.connectors.spec import secret as _secret
 
 DURATION = {"type": "string", "pattern": r"^\d+(\.\d+)?\s*(s|m|h|d)$", "examples": ["30s", "2m"]}
 DIRECTION = {
@@ -15,155 +20,6 @@ DIRECTION = {
     "description": "`both` (every way), an endpoint's system name (one-way from it) or `off`.",
     "examples": ["both", "kitsu", "off"],
 }
-RETRY = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "Retries of transient failures (429, 5xx, timeouts) with exponential backoff.",
-    "properties": {
-        "attempts": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
-        "backoff": {
-            "type": "number",
-            "minimum": 0,
-            "default": 0.5,
-            "description": "First wait in seconds; doubles each attempt.",
-        },
-    },
-}
-
-
-def _secret(description: str) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "description": description,
-        "x-secret": True,
-        "examples": ["${SECRET_FROM_ENV}"],
-    }
-
-
-SYSTEM_TYPES: dict[str, dict[str, Any]] = {
-    "file": {
-        "description": "Reviews stored as human-readable YAML files in a folder.",
-        "required": ["path"],
-        "properties": {
-            "path": {
-                "type": "string",
-                "description": "Folder holding one <review>.yaml per review.",
-                "examples": ["./reviews"],
-            },
-        },
-    },
-    "memory": {
-        "description": "An in-process review, for tests.",
-        "properties": {},
-    },
-    "kitsu": {
-        "description": "A Kitsu (Zou) server.",
-        "required": ["url"],
-        "properties": {
-            "url": {
-                "type": "string",
-                "description": "Kitsu URL ending in /api, or a bare Zou URL.",
-                "examples": ["https://kitsu.example.com/api"],
-            },
-            "email": {"type": "string", "examples": ["${KITSU_EMAIL}"]},
-            "password": _secret("Password of the Kitsu account syncd uses."),
-            "token": _secret("An access token, instead of e-mail and password."),
-            "timeout": {"type": "number", "minimum": 1, "default": 60},
-            "retry": RETRY,
-            "events": {
-                "type": "boolean",
-                "default": False,
-                "description": "Listen to Kitsu's event stream to trigger runs at once.",
-            },
-            "event_log": {
-                "type": "boolean",
-                "default": True,
-                "description": "Read incrementally from the event log (needs manager rights); "
-                "false re-reads the whole playlist every run.",
-            },
-            "events_url": {
-                "type": "string",
-                "description": "Event stream URL when it is not the API URL.",
-            },
-        },
-    },
-    "syncsketch": {
-        "description": "SyncSketch (REST API).",
-        "required": ["url", "username", "api_key"],
-        "properties": {
-            "url": {"type": "string", "examples": ["https://www.syncsketch.com"]},
-            "username": {"type": "string", "examples": ["${SYNCSKETCH_USER}"]},
-            "api_key": _secret("SyncSketch API key of that user."),
-            "timeout": {"type": "number", "minimum": 1, "default": 60},
-            "retry": RETRY,
-            "concurrency": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 32,
-                "default": 1,
-                "description": "Parallel requests when reading or uploading.",
-            },
-        },
-    },
-    "shotgrid": {
-        "description": "ShotGrid / Flow Production Tracking, through shotgun_api3.",
-        "required": ["url"],
-        "properties": {
-            "url": {"type": "string", "examples": ["https://studio.shotgrid.autodesk.com"]},
-            "script_name": {"type": "string", "examples": ["syncd"]},
-            "api_key": _secret("Script key."),
-            "login": {"type": "string"},
-            "password": _secret("Password when logging in as a person."),
-            "timeout": {"type": "number", "minimum": 1, "default": 60},
-            "retry": RETRY,
-            "fields": {
-                "type": "object",
-                "additionalProperties": {"type": "string"},
-                "description": "Field names where a studio's schema differs.",
-                "examples": [{"status": "sg_status_list"}],
-            },
-            "backlog_seconds": {
-                "type": "number",
-                "minimum": 0,
-                "default": 300,
-                "description": "How long a missing event id is waited for.",
-            },
-        },
-    },
-}
-
-SELECTORS: dict[str, dict[str, Any]] = {
-    "file": {
-        "required": ["review"],
-        "properties": {"review": {"type": "string", "examples": ["dailies"]}},
-    },
-    "memory": {"properties": {"review": {"type": "string"}}},
-    "kitsu": {
-        "required": ["project", "playlist", "task_type"],
-        "properties": {
-            "project": {"type": ["string", "integer"], "examples": ["Big Buck Bunny"]},
-            "playlist": {"type": ["string", "integer"], "examples": ["Dailies 2026-11-22"]},
-            "task_type": {"type": ["string", "integer"], "examples": ["Animation"]},
-        },
-    },
-    "syncsketch": {
-        "required": ["project_id", "review"],
-        "properties": {
-            "project_id": {"type": "integer", "examples": [123]},
-            "review": {"type": ["string", "integer"], "examples": ["Dailies 2026-11-22"]},
-            "create": {"type": "boolean", "default": False},
-        },
-    },
-    "shotgrid": {
-        "required": ["project_id", "playlist"],
-        "properties": {
-            "project_id": {"type": "integer", "examples": [70]},
-            "playlist": {"type": ["string", "integer"], "examples": ["Dailies 2026-11-22"]},
-            "create": {"type": "boolean", "default": False},
-        },
-    },
-}
-
 MAPPING = {
     "type": "object",
     "additionalProperties": False,
@@ -328,7 +184,7 @@ ROOT: dict[str, Any] = {
             "additionalProperties": {
                 "type": "object",
                 "required": ["type"],
-                "properties": {"type": {"enum": sorted(SYSTEM_TYPES)}},
+                "properties": {"type": {"enum": list(TYPES)}},
             },
         },
         "mappings": {"type": "array", "minItems": 1, "items": MAPPING},
@@ -338,23 +194,11 @@ ROOT: dict[str, Any] = {
 
 
 def system_schema(kind: str) -> dict[str, Any]:
-    spec = SYSTEM_TYPES[kind]
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["type", *spec.get("required", [])],
-        "properties": {"type": {"const": kind}, **spec["properties"]},
-    }
+    return spec(kind).system_schema()
 
 
 def selector_schema(kind: str) -> dict[str, Any]:
-    spec = SELECTORS[kind]
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": spec.get("required", []),
-        "properties": spec["properties"],
-    }
+    return spec(kind).selector_schema()
 
 
 def full_schema() -> dict[str, Any]:
@@ -362,18 +206,13 @@ def full_schema() -> dict[str, Any]:
     schema = {**ROOT, "properties": {**ROOT["properties"]}}
     schema["properties"]["systems"] = {
         **ROOT["properties"]["systems"],
-        "additionalProperties": {
-            "oneOf": [
-                {**system_schema(kind), "description": spec["description"]}
-                for kind, spec in SYSTEM_TYPES.items()
-            ]
-        },
+        "additionalProperties": {"oneOf": [system_schema(kind) for kind in TYPES]},
     }
     return schema
 
 
 def secret_keys() -> frozenset[str]:
-    keys = set()
-    for spec in SYSTEM_TYPES.values():
-        keys |= {k for k, v in spec["properties"].items() if v.get("x-secret")}
+    keys: set[str] = set()
+    for kind in TYPES:
+        keys |= spec(kind).secrets()
     return frozenset(keys | {"secret", "token"})

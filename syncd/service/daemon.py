@@ -29,7 +29,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.config import Config, MappingConfig, load_config
 from syncd.config.loader import Schedule, parse_duration
-from syncd.connectors.kitsu.live import KitsuEvents
 from syncd.errors import SyncdError
 from syncd.service.health import Health, check_health
 from syncd.service.leases import open_leases
@@ -38,6 +37,7 @@ from syncd.service.metrics import Metrics
 from syncd.service.monitor import ServiceMonitor
 from syncd.service.runner import Runner
 from syncd.service.systemd import Notifier
+from syncd.service.triggers import LiveTriggers
 from syncd.service.webhook import WebhookAuth
 from syncd.sync.runtime import open_store, require_mappings, select_mappings, state_url
 
@@ -95,7 +95,7 @@ class Daemon:
         self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
         self._webhook = _auth(config)
         self.listener: Listener | None = None
-        self.events = KitsuEvents(self._on_kitsu_event)
+        self.events = LiveTriggers(self._on_live_event)
         self._wake = threading.Event()
         self._stop_requested = False
         self._reload_requested = False
@@ -121,7 +121,7 @@ class Daemon:
             )
         return True
 
-    def _on_kitsu_event(self, system: str, event: str) -> None:
+    def _on_live_event(self, system: str, event: str) -> None:
         for name, mapping in list(self.active.items()):
             if system in mapping.endpoints:
                 self.trigger(name, "kitsu-event")

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from syncd.connectors.kitsu.endpoint import KitsuEndpoint, open_kitsu_endpoint
+from syncd.connectors.kitsu import open_endpoint as open_kitsu_endpoint
+from syncd.connectors.kitsu.endpoint import KitsuEndpoint
 from syncd.core.model import Item, Snapshot
 from tests.kitsu.builders import ReviewFixture, ZouRest
 from tests.support.zou import ZouServer

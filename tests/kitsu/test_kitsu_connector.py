@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.connectors.kitsu.endpoint import open_kitsu_endpoint
+from syncd.connectors.kitsu import open_endpoint as open_kitsu_endpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, SkippableError, SyncdError
 from tests.kitsu.builders import ZouRest, build_review, make_mp4, make_png

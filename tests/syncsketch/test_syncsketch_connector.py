@@ -13,7 +13,8 @@ import pytest
 from syncd.connectors import open_endpoint
 from syncd.connectors.base import Endpoint
 from syncd.connectors.syncsketch import api as syncsketch_api
-from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint, open_syncsketch_endpoint
+from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
+from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
 from syncd.standins.syncsketch import SyncSketchStandIn

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
-from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint, open_syncsketch_endpoint
+from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
+from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint
 from syncd.core.model import NewNote, Person
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable

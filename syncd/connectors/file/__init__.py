@@ -1,1 +1,43 @@
-"""placeholder"""
+"""Review files (``type: file``): a review as a YAML file a person can read and edit.
+
+Roles: ``endpoint`` (the file to ours and back) and ``review_file`` (reading a file a person
+wrote, with errors naming the line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from syncd.connectors.spec import ConnectorSpec
+
+SPEC = ConnectorSpec(
+    type="file",
+    description="Reviews stored as human-readable YAML files in a folder.",
+    settings={
+        "path": {
+            "type": "string",
+            "description": "Folder holding one <review>.yaml per review (relative to the "
+            "configuration file).",
+            "examples": ["./reviews"],
+        },
+    },
+    required=("path",),
+    selector={
+        "review": {
+            "type": "string",
+            "description": "The review's name: the file <path>/<review>.yaml.",
+            "examples": ["dailies"],
+        },
+    },
+    selector_required=("review",),
+    factory="syncd.connectors.file:open_endpoint",
+    example={"path": "./reviews"},
+    selector_example={"review": "dailies"},
+)
+
+
+def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str, Any]) -> Any:
+    from syncd.connectors.file.endpoint import open_file_endpoint
+
+    return open_file_endpoint(name, dict(settings), dict(selector))

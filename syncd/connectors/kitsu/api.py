@@ -48,12 +48,9 @@ class KitsuApi:
         credentials: Credentials,
         *,
         timeout: float = 60.0,
-        attempts: int = 5,
-        backoff: float = 0.5,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        self.http = HttpClient(
-            SYSTEM, url.rstrip("/"), timeout=timeout, retry=RetryPolicy(attempts, backoff)
-        )
+        self.http = HttpClient(SYSTEM, url.rstrip("/"), timeout=timeout, retry=retry)
         self.credentials = credentials
         self._access: str | None = credentials.token
         self._refresh: str | None = None
@@ -120,6 +117,13 @@ class KitsuApi:
             f"{SYSTEM}: no Kitsu API found at {tried}; set url to the Kitsu address "
             "(https://kitsu.example/api) or to Zou's own address"
         )
+
+    def access_token(self) -> str:
+        """A valid access token (logging in first if need be), for the event stream."""
+        if self._access is None:
+            self.login()
+        assert self._access is not None
+        return self._access
 
     def _refresh_access(self) -> bool:
         if not self._refresh:

@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from syncd.connectors import notetext
-from syncd.connectors.base import Endpoint
-from syncd.connectors.kitsu.api import SYSTEM, Credentials, KitsuApi
+from syncd.connectors.kitsu.api import SYSTEM
 from syncd.connectors.kitsu.feed import parse_time
 from syncd.connectors.kitsu.model import media_ref, upload_name
 from syncd.connectors.kitsu.read import KitsuReader
@@ -45,7 +44,7 @@ from syncd.core.model import (
     NoteContent,
     Person,
 )
-from syncd.errors import ConfigError, NotFound, SkippableError
+from syncd.errors import NotFound, SkippableError
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -360,32 +359,4 @@ def _same_words(stored: Any, sent: str) -> bool:
     return normalize_text(str(stored or "")) == normalize_text(sent)
 
 
-def open_kitsu_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
-    """Connect lazily: nothing is sent until the first read, which logs in and resolves names."""
-    url = str(system.get("url") or "").strip()
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"systems.{name}.url: give Kitsu's address, such as https://kitsu.example/api"
-        )
-    email = system.get("email")
-    password, token = system.get("password"), system.get("token")
-    if not token and not (email and password):
-        raise ConfigError(f"systems.{name}: set email and password (or token) for Kitsu")
-    missing = [k for k in ("project", "playlist", "task_type") if not selector.get(k)]
-    if missing:
-        raise ConfigError(f"{name}: the Kitsu selector needs {', '.join(missing)}")
-    retry = system.get("retry") or {}
-    api = KitsuApi(
-        url,
-        Credentials(email, password, token),
-        timeout=float(system.get("timeout", 60)),
-        attempts=int(retry.get("attempts", 5)),
-        backoff=float(retry.get("backoff", 0.5)),
-    )
-    wanted = {k: str(selector[k]) for k in ("project", "playlist", "task_type")}
-    # ``events`` is the live listener's switch (the service's business); ``event_log: false``
-    # turns incremental reads off for accounts without manager rights.
-    return KitsuEndpoint(name, api, wanted, event_log=bool(system.get("event_log", True)))
-
-
-__all__ = ["SYSTEM", "KitsuEndpoint", "open_kitsu_endpoint"]
+__all__ = ["SYSTEM", "KitsuEndpoint"]

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import requests
 import structlog
 
-from syncd.config import Config
-from syncd.errors import FatalError
+from syncd.connectors.kitsu import KitsuSettings
 
 log = structlog.get_logger("syncd.connectors.kitsu.live")
 
@@ -33,34 +31,21 @@ def relevant(event: str) -> bool:
     return event.startswith(PREFIXES)
 
 
-def api_base(url: str) -> str:
-    return url.rstrip("/")
-
-
-def event_url(settings: dict[str, Any]) -> str:
+def event_url(settings: KitsuSettings | Mapping[str, Any]) -> str:
     """The stream's URL: ``events_url``, else the Kitsu URL without its ``/api`` suffix."""
-    if settings.get("events_url"):
-        return str(settings["events_url"]).rstrip("/")
-    return api_base(str(settings["url"])).removesuffix("/api")
+    if isinstance(settings, KitsuSettings):
+        explicit, url = settings.events_url, settings.url
+    else:
+        explicit, url = settings.get("events_url"), str(settings["url"])
+    if explicit:
+        return str(explicit).rstrip("/")
+    return url.rstrip("/").removesuffix("/api")
 
 
-def access_token(settings: dict[str, Any], timeout: float = 30.0) -> str:
-    """A JWT for the stream: the configured token, or a fresh login with e-mail and password."""
-    if settings.get("token"):
-        return str(settings["token"])
-    if not settings.get("email") or not settings.get("password"):
-        raise FatalError("kitsu events: give token, or email and password, to log in")
-    response = requests.post(
-        api_base(str(settings["url"])) + "/auth/login",
-        json={"email": settings["email"], "password": settings["password"]},
-        timeout=timeout,
-    )
-    if response.status_code != 200:
-        raise FatalError(f"kitsu events: login refused (HTTP {response.status_code})")
-    token = response.json().get("access_token")
-    if not token:
-        raise FatalError("kitsu events: the login answer has no access token")
-    return str(token)
+def open_live(name: str, settings: Mapping[str, Any]) -> KitsuListener | None:
+    """The stream of a kitsu system with ``events: true`` (None otherwise)."""
+    chosen = KitsuSettings.from_config(name, settings)
+    return KitsuListener(name, chosen) if chosen.events else None
 
 
 class KitsuListener:
@@ -69,14 +54,16 @@ class KitsuListener:
     def __init__(
         self,
         system: str,
-        settings: dict[str, Any],
-        on_change: Callable[[str, str], None],
+        settings: KitsuSettings | Mapping[str, Any],
+        on_change: Callable[[str, str], None] | None = None,
         *,
         max_backoff: float = 60.0,
     ) -> None:
         self.system = system
-        self.settings = dict(settings)
-        self.on_change = on_change
+        if not isinstance(settings, KitsuSettings):
+            settings = KitsuSettings.from_config(system, settings)
+        self.settings = settings
+        self.on_change: Callable[[str, str], None] = on_change or (lambda _s, _e: None)
         self.max_backoff = max_backoff
         self.connections = 0
         self._stop = threading.Event()
@@ -109,7 +96,13 @@ class KitsuListener:
                 log.debug("kitsu event", system=self.system, kitsu_event=event)
                 self.on_change(self.system, event)
 
-        token = access_token(self.settings, float(self.settings.get("timeout", 30)))
+        # the API client logs in (finding Zou's base URL, retrying what is transient) once per
+        # connection: a token that expired while the stream was down is never reused
+        api = self.settings.api()
+        try:
+            token = api.access_token()
+        finally:
+            api.close()
         client.connect(
             event_url(self.settings),
             headers={"Authorization": f"Bearer {token}"},
@@ -143,40 +136,3 @@ class KitsuListener:
                 log.warning("kitsu event stream disconnected", system=self.system)
             self._stop.wait(delay * (1 + random.random() * 0.25))
             delay = min(self.max_backoff, delay * 2)
-
-
-class KitsuEvents:
-    """Every kitsu system with ``events: true``, kept in step with the configuration."""
-
-    def __init__(self, on_change: Callable[[str, str], None]) -> None:
-        self.on_change = on_change
-        self.listeners: dict[str, KitsuListener] = {}
-        self._signature: dict[str, dict[str, Any]] = {}
-
-    @staticmethod
-    def wanted(config: Config) -> dict[str, dict[str, Any]]:
-        used = {name for m in config.mappings for name in m.endpoints}
-        return {
-            name: dict(system.settings)
-            for name, system in config.systems.items()
-            if system.type == "kitsu" and system.settings.get("events") and name in used
-        }
-
-    def update(self, config: Config) -> None:
-        wanted = self.wanted(config)
-        for name in list(self.listeners):
-            if wanted.get(name) != self._signature.get(name):
-                self.listeners.pop(name).stop()
-                self._signature.pop(name, None)
-        for name, settings in wanted.items():
-            if name not in self.listeners:
-                listener = KitsuListener(name, settings, self.on_change)
-                self.listeners[name] = listener
-                self._signature[name] = settings
-                listener.start()
-
-    def stop(self) -> None:
-        for listener in self.listeners.values():
-            listener.stop()
-        self.listeners.clear()
-        self._signature.clear()

@@ -13,13 +13,16 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import shotgun_api3
 import structlog
 from shotgun_api3.lib import httplib2
 
 from syncd.connectors.retry import Retrier, RetryPolicy
+
+if TYPE_CHECKING:
+    from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.errors import (
     ConfigError,
     FatalError,
@@ -283,22 +286,11 @@ class _Shotgun(shotgun_api3.Shotgun):
         return conn
 
 
-def connector(system: dict[str, Any], where: str, policy: RetryPolicy) -> Callable[[], Any]:
-    url = system.get("url")
-    if not url:
-        raise ConfigError(f"{where}.url: give the ShotGrid site address")
-    if system.get("script_name") and system.get("api_key"):
-        auth = {"script_name": system["script_name"], "api_key": system["api_key"]}
-    elif system.get("login") and system.get("password"):
-        auth = {"login": system["login"], "password": system["password"]}
-    else:
-        raise ConfigError(f"{where}: give script_name and api_key (or login and password)")
-    timeout = float(system.get("timeout", 60))
-
+def connector(settings: ShotGridSettings) -> Callable[[], Any]:
     def connect() -> Any:
-        client = _Shotgun(str(url).rstrip("/"), **auth)
-        client.config.timeout_secs = timeout
-        client.BACKOFF = min(client.BACKOFF, policy.backoff)
+        client = _Shotgun(settings.url, **settings.auth)
+        client.config.timeout_secs = settings.timeout
+        client.BACKOFF = min(client.BACKOFF, settings.retry.backoff)
         return client
 
     return connect

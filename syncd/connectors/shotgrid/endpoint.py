@@ -14,16 +14,16 @@ import difflib
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
+from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.client import (
     Fields,
-    RetryPolicy,
     ShotGridCalls,
     connector,
     playlist_key,
@@ -76,8 +76,8 @@ class ShotGridEndpoint(Endpoint):
     def __init__(
         self,
         name: str,
-        system: dict[str, Any],
-        selector: dict[str, Any],
+        settings: ShotGridSettings | Mapping[str, Any],
+        selector: Mapping[str, Any],
         *,
         client: Any = None,
         clock: Callable[[], float] = time.time,
@@ -86,24 +86,21 @@ class ShotGridEndpoint(Endpoint):
         """``client`` is a ready ``shotgun_api3.Shotgun``-like object (Mockgun in tests)."""
         super().__init__(name)
         where = f"systems.{name}"
-        self.fields = Fields.from_options(system.get("fields"), where)
-        retry = system.get("retry") or {}
-        policy = RetryPolicy(
-            attempts=int(retry.get("attempts", 5)), backoff=float(retry.get("backoff", 0.5))
-        )
-        self.backlog_seconds = float(system.get("backlog_seconds", 300))
+        if not isinstance(settings, ShotGridSettings):
+            settings = ShotGridSettings.from_config(name, settings, need_auth=client is None)
+        self.fields = Fields.from_options(settings.fields, where)
+        self.backlog_seconds = settings.backlog_seconds
         self.project_id = project_id(selector, name)
         self.playlist_key: str | int = playlist_key(selector, name)
         self.create_playlist = bool(selector.get("create", False))
-        secrets = (str(system.get("api_key") or ""), str(system.get("password") or ""))
-        connect = (lambda: client) if client is not None else connector(system, where, policy)
+        connect = (lambda: client) if client is not None else connector(settings)
         self.calls = ShotGridCalls(
             name,
             where,
             connect,
-            retry=policy,
+            retry=settings.retry,
             fields=self.fields,
-            secrets=secrets,
+            secrets=settings.secrets,
             sleep=sleep,
             client=client,
         )
@@ -493,8 +490,4 @@ class _NotCreatedYet(Exception):
     """The selector's playlist does not exist and a dry run may not create it."""
 
 
-def open_shotgrid_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
-    return ShotGridEndpoint(name, system, selector)
-
-
-__all__ = ["ShotGridEndpoint", "open_shotgrid_endpoint"]
+__all__ = ["ShotGridEndpoint"]

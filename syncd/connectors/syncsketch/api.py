@@ -57,13 +57,10 @@ class SyncSketchApi:
         api_key: str,
         *,
         timeout: float = 60.0,
-        attempts: int = 5,
-        backoff: float = 0.5,
+        retry: RetryPolicy | None = None,
         concurrency: int = 1,
     ) -> None:
-        self.http = HttpClient(
-            "syncsketch", url, timeout=timeout, retry=RetryPolicy(attempts, backoff)
-        )
+        self.http = HttpClient("syncsketch", url, timeout=timeout, retry=retry)
         self.http.session.headers["Authorization"] = f"apikey {username}:{api_key}"
         self.host = urlsplit(self.http.base_url).netloc
         self.concurrency = max(1, concurrency)

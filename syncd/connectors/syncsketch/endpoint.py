@@ -581,40 +581,5 @@ def _time(value: Any) -> datetime | None:
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
-# -- configuration -------------------------------------------------------------------------------
 class _NotCreatedYet(Exception):
     """The selector's review does not exist and a dry run may not create it."""
-
-
-def open_syncsketch_endpoint(
-    name: str, system: dict[str, Any], selector: dict[str, Any]
-) -> Endpoint:
-    """Build the endpoint; the network is first used when the review is first needed."""
-    for key in ("url", "username", "api_key"):
-        if not system.get(key):
-            raise ConfigError(f"systems.{name}.{key} is required for a syncsketch system")
-    for key in ("project_id", "review"):
-        if selector.get(key) in (None, ""):
-            raise ConfigError(f"mappings: endpoint {name}: {key} is required")
-    try:
-        project_id = int(selector["project_id"])
-    except (TypeError, ValueError):
-        raise ConfigError(f"mappings: endpoint {name}: project_id must be a number") from None
-    retry = system.get("retry") or {}
-    api = SyncSketchApi(
-        str(system["url"]),
-        str(system["username"]),
-        str(system["api_key"]),
-        timeout=float(system.get("timeout", 60)),
-        attempts=int(retry.get("attempts", 5)),
-        backoff=float(retry.get("backoff", 0.5)),
-        concurrency=int(system.get("concurrency", 1)),
-    )
-    review = selector["review"]
-    return SyncSketchEndpoint(
-        name,
-        api,
-        project_id,
-        review if isinstance(review, int) else str(review),
-        create=bool(selector.get("create", False)),
-    )

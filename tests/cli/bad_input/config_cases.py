@@ -298,7 +298,7 @@ CASES = [
                 "      client: {review: dailies}\n      sg: {project_id: 1, playlist: L}",
             ),
         ),
-        "syncd.yaml:5: systems.sg.fields: unknown option 'statuz'",
+        "syncd.yaml:6: systems.sg.fields.statuz: unknown key (did you mean 'status'?)",
         ("plan",),
     ),
     bad(
