@@ -14,9 +14,10 @@ import pytest
 import requests
 from requests_toolbelt.multipart.decoder import MultipartDecoder
 
-from syncd.errors import SkippableError
-from syncd.media.hashing import HashingReader, hash_file
+from syncd.errors import RetriableError, SkippableError
+from syncd.media.hashing import Digest, HashingReader, hash_file
 from syncd.media.multipart import FilePart, MultipartBody, send_file
+from syncd.media.transfer import TransferJob, run_transfers
 from tests.media.conftest import run_measured
 
 MB = 1 << 20
@@ -173,3 +174,30 @@ def test_a_300_mb_upload_streams_in_bounded_memory(
     boundary = headers["Content-Type"].split("boundary=")[1].encode()
     assert int(headers["Content-Length"]) == received.bodies[-1].stat().st_size > 300 * MB
     assert file_part_sha(received.bodies[-1], boundary) == expected
+
+
+def test_uploads_through_the_transfer_runner(server: tuple[str, Received], tmp_path: Path) -> None:
+    """How a connector wires it: one job per file, a fresh body per attempt, 5xx retried."""
+    url, received = server
+    files = []
+    for i in range(4):
+        files.append(tmp_path / f"sh{i:03d}.mov")
+        files[-1].write_bytes(os.urandom(MB + i))
+    received.status = 503
+    with requests.Session() as session:
+
+        def upload(path: Path) -> Digest:
+            sent = send_file(session, "POST", url, path, timeout=30)
+            received.status = 201  # the system recovers after the first refusal
+            if sent.digest is None:
+                raise RetriableError(f"HTTP {sent.response.status_code} for {path.name}")
+            return sent.digest
+
+        jobs = [TransferJob("kitsu", p.stem, lambda p=p: upload(p)) for p in files]
+        report = run_transfers(jobs, concurrency=2, backoff=0)
+    assert not report.errored
+    assert {m.item: m.sha256 for m in report.success} == {
+        p.stem: hash_file(p).sha256 for p in files
+    }
+    assert report.bytes_moved == sum(p.stat().st_size for p in files)
+    assert len(received.bodies) >= 5  # four uploads and at least one refused
