@@ -31,18 +31,8 @@ from typing import BinaryIO
 import platformdirs
 
 from syncd.core.model import LocalMedia
-from syncd.errors import SkippableError
-from syncd.media.fsutil import (
-    check_expected,
-    check_size,
-    check_unchanged,
-    entries,
-    evict_lru,
-    fsync_dir,
-    remove_older,
-    scandir,
-    unlink,
-)
+from syncd.errors import RetriableError, SkippableError
+from syncd.media import fsutil
 from syncd.media.hashing import Digest, HashingWriter, copy_hashed, hash_file
 
 DEFAULT_MAX_BYTES = 50 * 2**30
@@ -76,8 +66,9 @@ def _check_sha(sha256: str) -> str:
 class MediaCache:
     """Content-addressed media files under ``root``, kept under ``max_bytes`` by LRU eviction.
 
-    The cap can be exceeded by pinned entries and by the entry just added: the cache never
-    throws away what a run is using.
+    The cap can be exceeded by what is in use: entries pinned in this process, the entry just
+    added, and entries any process added or looked up in the last ``grace`` seconds (so one
+    process does not pull a file from under another that has just been handed its path).
     """
 
     def __init__(
@@ -86,10 +77,11 @@ class MediaCache:
         max_bytes: int = DEFAULT_MAX_BYTES,
         *,
         stale_after: float = 3600.0,
+        grace: float = 60.0,
     ) -> None:
         self.root = Path(root) if root is not None else default_root()
         self.max_bytes = max_bytes
-        self.stale_after = stale_after
+        self.stale_after, self.grace = stale_after, grace
         self._objects = self.root / "objects"
         self._tmp = self.root / "tmp"
         self._objects.mkdir(parents=True, exist_ok=True)
@@ -137,12 +129,12 @@ class MediaCache:
             writer = HashingWriter(handle)
             for chunk in chunks:
                 writer.write(chunk)
-                check_size(label, expected_size, writer.size, partial=True)
+                fsutil.check_size(label, expected_size, writer.size, partial=True)
             handle.flush()
             os.fsync(handle.fileno())
             digest = writer.digest()
-            check_size(label, expected_size, digest.size)
-            check_expected(label, expected, digest)
+            fsutil.check_size(label, expected_size, digest.size)
+            fsutil.check_expected(label, expected, digest)
             return self._install(tmp, digest, pin)
 
     def put_file(
@@ -164,8 +156,8 @@ class MediaCache:
         before = os.stat(path)
         if link and before.st_dev == os.stat(self._tmp).st_dev:
             digest = hash_file(path)
-            check_unchanged(path, before)
-            check_expected(path.name, expected, digest)
+            fsutil.check_unchanged(path, before)
+            fsutil.check_expected(path.name, expected, digest)
             if (found := self._existing(digest, pin)) is not None:
                 return found
             tmp = self._temp_name()
@@ -182,16 +174,16 @@ class MediaCache:
             digest = copy_hashed(source, handle)
             handle.flush()
             os.fsync(handle.fileno())
-            check_unchanged(path, before)
-            check_expected(path.name, expected, digest)
+            fsutil.check_unchanged(path, before)
+            fsutil.check_expected(path.name, expected, digest)
             return self._install(tmp, digest, pin)
 
     def put_derived(self, sha256: str, label: str, source: Path) -> Path:
         """Move ``source`` (a file made from entry ``sha256``) into the cache under ``label``."""
         final = self.path_for(sha256, label)
         final.parent.mkdir(parents=True, exist_ok=True)
+        self._touch(source)
         os.replace(source, final)
-        self._touch(final)
         with self._lock:
             self._evict(keep={sha256})
         return final
@@ -208,9 +200,9 @@ class MediaCache:
     def discard(self, sha256: str) -> None:
         """Forget an entry (found corrupt, say) and what was derived from it."""
         shard = self.path_for(sha256).parent
-        for entry in scandir(shard):
+        for entry in fsutil.scandir(shard):
             if entry.name.startswith(sha256):
-                unlink(Path(entry.path))
+                fsutil.unlink(Path(entry.path))
 
     # -- pins ------------------------------------------------------------------------------
     def pin(self, sha256: str) -> None:
@@ -236,7 +228,7 @@ class MediaCache:
     # -- housekeeping ----------------------------------------------------------------------
     def usage(self) -> int:
         """Bytes held by entries (temp files not included)."""
-        return sum(size for _, size, _ in entries(self._objects))
+        return sum(size for _, size, _ in fsutil.entries(self._objects))
 
     def evict(self) -> int:
         """Drop least recently used entries until under the cap; the bytes freed."""
@@ -246,7 +238,7 @@ class MediaCache:
     def sweep(self, stale_after: float | None = None) -> int:
         """Remove temp files untouched for ``stale_after`` seconds (left by a crash); how many."""
         limit = time.time() - (self.stale_after if stale_after is None else stale_after)
-        return remove_older(self._tmp, limit)
+        return fsutil.remove_older(self._tmp, limit)
 
     # -- internals -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -283,17 +275,21 @@ class MediaCache:
         with self._lock:
             if pin:
                 self._pins[digest.sha256] += 1
+            self._touch(tmp)  # enters as the newest: no evictor takes it for an old one
             try:
                 os.replace(tmp, final)  # same content either way if another writer won
             except PermissionError:
                 if not final.exists():  # Windows: the entry is open elsewhere
                     raise
-            fsync_dir(final.parent)
-            self._touch(final)
+            fsutil.fsync_dir(final.parent)
             self._evict(keep={digest.sha256})
+        if not final.exists():
+            raise RetriableError(f"cache entry {digest.sha256[:16]} was evicted as it was added")
         return CachedMedia(digest.sha256, digest.size, final)
 
     def _evict(self, keep: set[str]) -> int:
-        return evict_lru(
-            self._objects, self.max_bytes, lambda sha: sha in keep or sha in self._pins
+        used_after = time.time_ns() - int(self.grace * 1e9)
+        pins = self._pins
+        return fsutil.evict_lru(
+            self._objects, self.max_bytes, used_after, lambda s: s in keep or s in pins
         )

@@ -64,17 +64,20 @@ def entries(objects: Path) -> Iterator[tuple[int, int, Path]]:
                 yield stat.st_atime_ns, stat.st_size, Path(entry.path)
 
 
-def evict_lru(objects: Path, max_bytes: int, protected: Callable[[str], bool]) -> int:
+def evict_lru(
+    objects: Path, max_bytes: int, used_after_ns: int, protected: Callable[[str], bool]
+) -> int:
     """Remove least recently used entries until under ``max_bytes``; the bytes freed.
 
-    ``protected(sha256)`` entries stay, even when that leaves the total over the cap.
+    Entries used after ``used_after_ns`` and ``protected(sha256)`` ones stay, even when that
+    leaves the total over the cap.
     """
     found = sorted(entries(objects))
     total = sum(size for _, size, _ in found)
     freed = 0
-    for _, size, path in found:
-        if total <= max_bytes:
-            break
+    for used, size, path in found:
+        if total <= max_bytes or used > used_after_ns:
+            break  # sorted by last use: everything from here on is recent
         if protected(path.name[:64]):
             continue
         unlink(path)

@@ -94,7 +94,7 @@ def test_a_decompression_bomb_costs_little_memory(tmp_path: Path) -> None:
 
 
 def test_the_pixel_limit_is_configurable(tmp_path: Path) -> None:
-    frame = write_image(tmp_path / "frame.png", 2000, 1000)
+    frame = write_image(tmp_path / "frame.jpg", 2000, 1000)
     assert "over the limit of 1 megapixels" in refused(frame, max_pixels=1_000_000)
     assert probe(frame, max_pixels=2_000_000).width == 2000
 
