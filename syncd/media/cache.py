@@ -281,9 +281,12 @@ class MediaCache:
             except PermissionError:
                 if not final.exists():  # Windows: the entry is open elsewhere
                     raise
+                tmp.unlink(missing_ok=True)
             fsutil.fsync_dir(final.parent)
             self._evict(keep={digest.sha256})
         if not final.exists():
+            if pin:
+                self.unpin(digest.sha256)
             raise RetriableError(f"cache entry {digest.sha256[:16]} was evicted as it was added")
         return CachedMedia(digest.sha256, digest.size, final)
 

@@ -134,17 +134,27 @@ class HashingReader(io.RawIOBase):
         if want <= 0:
             return 0
         got = self._file.readinto(view[:want]) or 0
-        self._hash.update(view[:got])
-        self._pos += got
+        self._advance(view[:got])
         return got
 
     def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            size = self._length - self._pos
-        buffer = bytearray(min(size, max(self._length - self._pos, 0)))
-        got = self.readinto(buffer)
-        del buffer[got:]
-        return bytes(buffer)
+        left = self._length - self._pos
+        want = left if size is None or size < 0 else min(size, left)
+        if want <= 0:
+            return b""
+        data = self._file.read(want) or b""
+        self._advance(data)
+        return data
+
+    def _advance(self, data: bytes | memoryview) -> None:
+        """Hash what is handed out; a file that ends early must not look like a slow one."""
+        if not len(data):
+            raise SkippableError(
+                f"media {self.label!r} shrank while it was being sent "
+                f"({self._pos} of {self._length} bytes sent)"
+            )
+        self._hash.update(data)
+        self._pos += len(data)
 
     def tell(self) -> int:
         return self._pos

@@ -115,3 +115,15 @@ def test_reader_detects_unexpected_content(tmp_path: Path) -> None:
         reader.read()
         with pytest.raises(SkippableError, match=r"does not hold the expected content"):
             reader.digest()
+
+
+def test_reader_refuses_a_file_that_shrinks_while_read(tmp_path: Path) -> None:
+    """Senders loop until the announced length is read: an early end must stop them."""
+    path = tmp_path / "clip.mov"
+    path.write_bytes(b"a" * 1000)
+    with HashingReader(path) as reader:
+        reader.read(100)
+        os.truncate(path, 200)
+        assert len(reader.read(500)) == 100
+        with pytest.raises(SkippableError, match=r"'clip\.mov' shrank while it was being sent"):
+            reader.read(500)

@@ -201,3 +201,16 @@ def test_uploads_through_the_transfer_runner(server: tuple[str, Received], tmp_p
     }
     assert report.bytes_moved == sum(p.stat().st_size for p in files)
     assert len(received.bodies) >= 5  # four uploads and at least one refused
+
+
+def test_a_file_shrinking_mid_upload_fails_the_upload_instead_of_hanging(
+    server: tuple[str, Received], tmp_path: Path
+) -> None:
+    url, _ = server
+    path = tmp_path / "sh010.mov"
+    path.write_bytes(os.urandom(4 * MB))
+    with HashingReader(path) as reader, requests.Session() as session:
+        body = MultipartBody({}, [FilePart("file", path.name, reader)])
+        os.truncate(path, MB)  # the render is being rewritten
+        with pytest.raises(SkippableError, match=r"'sh010\.mov' shrank while it was being sent"):
+            session.post(url, data=body, headers=body.headers, timeout=30)
