@@ -67,7 +67,8 @@ class Thumbnailer:
                     return self.cache.put_derived(sha256, self.label, tmp) if made else None
             finally:
                 with self._guard:
-                    self._making.pop(sha256, None)
+                    if self._making.get(sha256) is lock:
+                        del self._making[sha256]
 
     def _make(self, source: Path, dest: Path, info: MediaInfo) -> bool:
         if info.kind == "image":

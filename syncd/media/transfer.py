@@ -139,8 +139,8 @@ class _Batch:
                     )
                     delay = getattr(exc, "retry_after", None)
                     delay = delay if delay is not None else self.backoff * 2 ** (attempt - 1)
-                    self.stop.wait(min(delay, self.max_backoff))
-                    continue
+                    if not self.stop.wait(min(delay, self.max_backoff)):
+                        continue  # a stop during the wait gives up at once
                 self._failed(self._give_up(job, exc, attempt))
                 return
             moved = Moved(

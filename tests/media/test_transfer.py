@@ -174,6 +174,16 @@ def test_a_stop_leaves_the_rest_unsent() -> None:
     assert report.errored[0].error == "not sent: stopped" and report.fatal is None
 
 
+def test_a_stop_during_a_backoff_gives_up_at_once() -> None:
+    stop = threading.Event()
+    flaky = Flaky(*(RetriableError("HTTP 503") for _ in range(3)))
+    threading.Timer(0.1, stop.set).start()
+    started = time.monotonic()
+    report = run_transfers([TransferJob("s", "a", flaky)], backoff=20, stop=stop)
+    assert time.monotonic() - started < 5 and flaky.calls == 1
+    assert report.errored[0].error == "HTTP 503"
+
+
 def test_unexpected_errors_fail_the_job_without_retry_or_traceback() -> None:
     buggy = Flaky(KeyError("id"))
     report = run_transfers([TransferJob("s", "a", buggy)], backoff=0)
