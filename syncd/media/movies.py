@@ -3,7 +3,8 @@
 A review system that receives a broken movie fails late (in its transcoder, minutes later) or
 not at all (a preview that never plays), so syncd checks before sending. ffprobe reads only the
 headers; truncation, the usual damage (a copy or a download cut short), often leaves the headers
-whole, so for QuickTime/MP4 the top-level boxes are walked first: each must fit in the file.
+whole, so the container's own lengths are checked first: for QuickTime/MP4 each top-level box
+must fit in the file, for Matroska/WebM the Segment.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ _MIME = {
 # First box types of a QuickTime / ISO base media file ("wide", "free"... precede "mdat" in
 # files written by older QuickTime tools).
 _QT_FIRST = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"junk"})
+_EBML = b"\x1a\x45\xdf\xa3"
 _MAX_BOXES = 100_000
 _FF_NOISE = re.compile(r"^\[[^\]]*@ 0x[0-9a-f]+\]\s*")
 
@@ -58,7 +60,7 @@ def head_is_movie(head: bytes) -> bool:
     """Whether the first bytes of a file are those of a movie container ffprobe reads."""
     return (
         head[4:8] in _QT_FIRST
-        or head.startswith(b"\x1a\x45\xdf\xa3")  # Matroska / WebM
+        or head.startswith(_EBML)  # Matroska / WebM
         or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
         or head.startswith(b"\x06\x0e\x2b\x34")  # MXF
         or head.startswith((b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3"))  # MPEG-PS
@@ -98,6 +100,39 @@ def check_quicktime_boxes(path: Path, *, label: str) -> None:
             offset += length
 
 
+def _vint(data: bytes, at: int, *, keep_marker: bool) -> tuple[int, int]:
+    """An EBML variable-length integer at ``at``: (value, its length); -1 when unknown size."""
+    first = data[at]
+    length = 9 - first.bit_length() if first else 9
+    if length > 8 or at + length > len(data):
+        raise ValueError("not an EBML integer")
+    value = int.from_bytes(data[at : at + length], "big")
+    if keep_marker:
+        return value, length
+    value &= (1 << (7 * length)) - 1
+    return (-1 if value == (1 << (7 * length)) - 1 else value), length
+
+
+def check_matroska_segment(path: Path, *, label: str) -> None:
+    """Refuse a Matroska/WebM file whose Segment announces more bytes than the file has."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        size = handle.seek(0, 2)
+    try:
+        _, id_len = _vint(head, 0, keep_marker=True)
+        header_size, size_len = _vint(head, id_len, keep_marker=False)
+        at = id_len + size_len + header_size  # past the EBML header: the Segment
+        segment, id_len = _vint(head, at, keep_marker=True)
+        length, size_len = _vint(head, at + id_len, keep_marker=False)
+    except (ValueError, IndexError):
+        raise SkippableError(f"media {label!r} is not a valid movie (bad EBML header)") from None
+    if segment != 0x18538067:
+        return  # not laid out as expected: leave it to ffprobe
+    end = at + id_len + size_len + length
+    if length >= 0 and end > size:
+        raise _truncated(label, f"its Segment needs {end} bytes but the file has {size}")
+
+
 def _truncated(label: str, detail: str) -> SkippableError:
     return SkippableError(f"media {label!r} is a truncated movie ({detail}); not uploaded")
 
@@ -108,6 +143,8 @@ def probe_movie(path: Path, *, label: str, tools: MediaTools) -> MediaInfo:
         head = handle.read(16)
     if head[4:8] in _QT_FIRST:
         check_quicktime_boxes(path, label=label)
+    elif head.startswith(_EBML):
+        check_matroska_segment(path, label=label)
     mime = _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
     try:
@@ -134,7 +171,7 @@ def _ffprobe_reason(stderr: bytes) -> str:
         line = _FF_NOISE.sub("", raw).strip()
         if line.startswith("file:"):
             line = line.rpartition(": ")[2]
-        if line and line not in reasons:
+        if line and line not in reasons and not line.startswith("Last message repeated"):
             reasons.append(line)
     return "; ".join(reasons[:3])[:300] or "ffprobe could not read it"
 

@@ -144,7 +144,7 @@ def test_a_movie_with_no_video_stream(movies: Movies) -> None:
     assert "has no video stream (it has audio streams)" in message
 
 
-@pytest.mark.parametrize("name", ["mp4", "faststart", "mov"])
+@pytest.mark.parametrize("name", ["mp4", "faststart", "mov", "mkv"])
 def test_truncated_movies_are_refused(movies: Movies, tmp_path: Path, name: str) -> None:
     source: Path = getattr(movies, name)
     message = refused(truncated(source, tmp_path / f"cut{source.suffix}"))
@@ -161,7 +161,8 @@ def test_text_named_like_a_movie(tmp_path: Path) -> None:
 
 def test_garbage_after_a_movie_signature(movies: Movies, tmp_path: Path) -> None:
     path = tmp_path / "clip.mkv"
-    path.write_bytes(movies.mkv.read_bytes()[:64] + b"\xff" * 4096)
+    data = movies.mkv.read_bytes()
+    path.write_bytes(data[:64] + b"\xff" * (len(data) - 64))  # the right length, all wrong
     assert "is not a valid movie" in refused(path)
 
 
