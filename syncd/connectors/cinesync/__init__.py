@@ -1,0 +1,48 @@
+"""cineSync 3 session files, the ground a cineSync connector stands on.
+
+- :mod:`.session`: read and write ``.csc`` files, keeping everything syncd does not model;
+- :mod:`.model` and :mod:`.drawing`: what a session holds, as frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from syncd.connectors.cinesync.drawing import (
+    Arrow,
+    Circle,
+    Drawing,
+    Erase,
+    Line,
+    Paint,
+    Point,
+    Text,
+)
+from syncd.connectors.cinesync.errors import SessionError, UserDataError
+from syncd.connectors.cinesync.model import Annotation, Locators, Media, PlayRange, Session
+from syncd.connectors.cinesync.session import (
+    parse_session,
+    read_session,
+    render_session,
+    write_session,
+)
+
+__all__ = [
+    "Annotation",
+    "Arrow",
+    "Circle",
+    "Drawing",
+    "Erase",
+    "Line",
+    "Locators",
+    "Media",
+    "Paint",
+    "PlayRange",
+    "Point",
+    "Session",
+    "SessionError",
+    "Text",
+    "UserDataError",
+    "parse_session",
+    "read_session",
+    "render_session",
+    "write_session",
+]
