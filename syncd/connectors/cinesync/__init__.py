@@ -1,7 +1,8 @@
 """cineSync 3 session files, the ground a cineSync connector stands on.
 
 - :mod:`.session`: read and write ``.csc`` files, keeping everything syncd does not model;
-- :mod:`.model` and :mod:`.drawing`: what a session holds, as frozen dataclasses.
+- :mod:`.model` and :mod:`.drawing`: what a session holds, as frozen dataclasses;
+- :mod:`.userdata`: syncd's (and the vendor's ShotGrid scripts') JSON in ``userData``.
 """
 
 from __future__ import annotations
