@@ -2,7 +2,8 @@
 
 - :mod:`.session`: read and write ``.csc`` files, keeping everything syncd does not model;
 - :mod:`.model` and :mod:`.drawing`: what a session holds, as frozen dataclasses;
-- :mod:`.userdata`: syncd's (and the vendor's ShotGrid scripts') JSON in ``userData``.
+- :mod:`.userdata`: syncd's (and the vendor's ShotGrid scripts') JSON in ``userData``;
+- :mod:`.shorthash`: cineSync's short hash of a media file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from syncd.connectors.cinesync.session import (
     render_session,
     write_session,
 )
+from syncd.connectors.cinesync.shorthash import short_hash
 
 __all__ = [
     "Annotation",
@@ -45,5 +47,6 @@ __all__ = [
     "parse_session",
     "read_session",
     "render_session",
+    "short_hash",
     "write_session",
 ]
