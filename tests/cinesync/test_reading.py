@@ -270,3 +270,17 @@ def test_other_encodings_are_read() -> None:
         '<?xml version="1.0" encoding="UTF-16"?>' + _SESSION.decode() + "<notes>é</notes></session>"
     )
     assert parse_session(text.encode("utf-16")).notes == "é"
+
+
+def test_frame_numbers_are_ascii_whole_numbers() -> None:
+    raw = (
+        _SESSION
+        + b"<media><name>a</name><locators><path>/a</path></locators>"
+        + '<annotation frame="\u0663"><notes>arabic-indic three</notes></annotation>'.encode()
+        + b'<annotation frame="2.5"><notes>a fraction</notes></annotation>'
+        + b'<annotation frame=" 4 "><notes>padded</notes></annotation>'
+        + b"</media></session>"
+    )
+    s = parse_session(raw)
+    assert [(a.frame, a.notes) for a in s.media[0].annotations] == [(4, "padded")]
+    assert len(s.warnings) == 2

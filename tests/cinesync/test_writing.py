@@ -362,3 +362,29 @@ def test_write_a_new_file(tmp_path: Path) -> None:
     assert parse_session(path.read_bytes()).notes == "hello"
     with pytest.raises(Exception, match="cannot write"):
         write_session(tmp_path / "missing" / "x.csc", Session())
+
+
+def test_a_file_saved_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "dailies.csc"
+    path.write_bytes((FILES / "basic.csc").read_bytes())
+    s = parse_session(path.read_bytes(), path)
+    saved_by_cinesync = path.read_bytes().replace(b"Tuesday dailies.", b"Wednesday dailies.")
+    path.write_bytes(saved_by_cinesync)
+    with pytest.raises(Exception, match="changed since syncd read it"):
+        write_session(path, replace(s, notes="from syncd"))
+    assert path.read_bytes() == saved_by_cinesync
+    # the same session may still be written elsewhere, e.g. exported
+    assert write_session(tmp_path / "copy.csc", replace(s, notes="from syncd")) is True
+
+
+def test_an_edited_file_in_another_encoding_is_written_as_utf8() -> None:
+    text = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n'
+        '<session xmlns="http://www.cinesync.com/ns/session/3.0" version="3" '
+        'sessionFeatures="standard"><notes>été</notes></session>'
+    )
+    s = parse_session(text.encode("utf-16"))
+    assert render_session(s) == text.encode("utf-16")
+    out = render_session(replace(s, notes="hiver"))
+    assert out.startswith(b'<?xml version="1.0" encoding="UTF-8" ?>\n<session ')
+    assert parse_session(out).notes == "hiver"

@@ -133,7 +133,7 @@ def _check_root(root: ET.Element, name: str) -> None:
             f"again, or restore it from a backup"
         )
     version = root.get("version", "")
-    if not version.strip().isdigit():
+    if not re.fullmatch(r"\s*[0-9]+\s*", version):
         raise SessionError(
             f"{name}: not a valid cineSync session file: version {version!r} is not a whole "
             f"number; {_REDO}"

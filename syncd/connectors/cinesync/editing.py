@@ -64,6 +64,7 @@ def _set_media(root: ET.Element, doc: Document, media: tuple[Media, ...]) -> Non
     unit = doc.unit
     children = list(root)
     slots = [k for k, e in enumerate(children) if e.tag == q("media")]
+    slot_of = {position: slot for slot, position in enumerate(slots)}
     current = [children[k] for k in slots]
     pristine = [e for e in doc.root if e.tag == q("media")]
     indents = [layout.indent_of(root, k, "", unit) for k in slots]
@@ -85,7 +86,7 @@ def _set_media(root: ET.Element, doc: Document, media: tuple[Media, ...]) -> Non
         if child.tag != q("media"):
             result.append(child)
             continue
-        slot = slots.index(k)
+        slot = slot_of[k]
         if slot >= len(placed):  # a dropped place: what follows keeps its own indentation
             if result:
                 result[-1].tail = tails[slot]
@@ -145,7 +146,7 @@ def _edit_annotations(
         frame = frame_of(child)
         if frame is not None:
             found.setdefault(frame, child)
-    for frame in before.keys() - after.keys():
+    for frame in sorted(before.keys() - after.keys()):
         layout.remove(elem, found[frame])
     for frame, ann in after.items():
         if frame not in before:

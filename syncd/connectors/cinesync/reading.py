@@ -12,6 +12,7 @@ a frame's notes always edits one known element.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from syncd.connectors.cinesync.model import (
 )
 
 _NS = f"{{{NAMESPACE}}}"
+_NUMBER = re.compile(r"\s*\+?[0-9]+\s*")
 
 
 def q(tag: str) -> str:
@@ -79,8 +81,12 @@ def read_model(doc: Document) -> Session:
 
 def frame_of(elem: ET.Element) -> int | None:
     """An annotation element's frame number, or None when it is not a number of at least 1."""
-    raw = (elem.get("frame") or "").strip()
-    if not raw.lstrip("+-").isdigit() or int(raw) < 1:
+    return whole_number(elem.get("frame"))
+
+
+def whole_number(raw: str | None) -> int | None:
+    """``raw`` as a number of at least 1 written in ASCII digits, else None."""
+    if raw is None or not _NUMBER.fullmatch(raw) or int(raw) < 1:
         return None
     return int(raw)
 
@@ -241,8 +247,9 @@ def _current_frame(elem: ET.Element, where: str, notes: _Notes) -> int | None:
     raw = elem.get("currentFrame")
     if raw is None:
         return None
-    if raw.strip().isdigit() and int(raw) >= 1:
-        return int(raw)
+    frame = whole_number(raw)
+    if frame is not None:
+        return frame
     notes.add(where, f"currentFrame {raw!r} is not a frame number of at least 1; ignored")
     return None
 

@@ -63,16 +63,28 @@ def render_session(session: Session) -> bytes:
 
 
 def write_session(path: str | os.PathLike[str], session: Session) -> bool:
-    """Write ``session`` to ``path`` if that changes the file's bytes; True when it wrote."""
+    """Write ``session`` to ``path`` if that changes the file's bytes; True when it wrote.
+
+    A session read from ``path`` is not written over a file that changed since it was read (a
+    person saved it from cineSync meanwhile): that is a :class:`SessionError`, so that the caller
+    reads the file again instead of undoing their work.
+    """
     path = Path(path)
     data = render_session(session)
     try:
-        if path.read_bytes() == data:
-            return False
+        current: bytes | None = path.read_bytes()
     except FileNotFoundError:
-        pass
+        current = None
     except OSError as exc:
         raise SessionError(f"{path}: cannot read the session file ({exc.strerror})") from None
+    if current == data:
+        return False
+    doc = session._document
+    if doc is not None and _same_file(doc.source, path) and current != doc.raw:
+        raise SessionError(
+            f"{path}: the session file changed since syncd read it (saved from cineSync?); "
+            "nothing was written: read it again and redo the change"
+        )
     try:
         _atomic_write(path, data)
     except OSError as exc:
@@ -81,6 +93,12 @@ def write_session(path: str | os.PathLike[str], session: Session) -> bool:
             "check that the folder exists and is writable"
         ) from None
     return True
+
+
+def _same_file(a: Path | None, b: Path) -> bool:
+    if a is None:
+        return False
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
