@@ -37,13 +37,13 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.media import validate as validate_media
 from syncd.core.model import Item, LocalMedia, NewItem, NewNote
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
 from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
 from syncd.errors import NotFound, SkippableError, SyncdError
+from syncd.media.images import validate as validate_media
 
 
 class LandedWrong(SkippableError):

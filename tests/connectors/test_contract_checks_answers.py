@@ -29,3 +29,15 @@ def test_an_echoing_connector_fails_the_contract() -> None:
     endpoint = EchoingEndpoint("echo", MemoryReview("echo"))
     with pytest.raises(AssertionError):
         EndpointContract().test_reply_reads_back_as_a_reply(endpoint)
+
+
+class Forgetful(MemoryEndpoint):
+    """Writes notes but forgot to say so."""
+
+    capabilities = replace(MemoryEndpoint.capabilities, can_create_notes=False)
+
+
+def test_a_forgotten_capability_fails_the_contract() -> None:
+    endpoint = Forgetful("forgetful", MemoryReview("forgetful"))
+    with pytest.raises(AssertionError, match="create_note is implemented but can_create_notes"):
+        EndpointContract().test_capabilities_match_the_methods(endpoint)

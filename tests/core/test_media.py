@@ -9,13 +9,17 @@ import pytest
 import pyvips
 
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
-from syncd.core.media import thumbnail, validate
 from syncd.core.model import LocalMedia
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SkippableError
+from syncd.media.images import validate, write_thumbnail
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime
+
+
+def thumbnail(source: Path, dest: Path) -> Path:
+    return write_thumbnail(source, dest, 320, 180, crop=True)
 
 
 def png_bytes(width: int = 64, height: int = 36) -> bytes:

@@ -11,9 +11,8 @@ import pytest
 import pyvips
 import structlog
 
-from syncd.core import media as legacy
 from syncd.errors import SkippableError
-from syncd.media import images, tools
+from syncd.media import tools
 from syncd.media.probe import probe, sniff
 from syncd.media.tools import MediaTools
 from tests.media.conftest import Movies, run_measured, truncated, write_image
@@ -117,14 +116,6 @@ def test_other_files_pass_with_their_type(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4 ...")
     info = probe(path)
     assert info.kind == "other" and info.mime == "application/pdf"
-
-
-def test_the_old_module_keeps_its_names() -> None:
-    assert legacy.validate is images.validate and legacy.is_image is images.is_image
-    assert legacy.IMAGE_SUFFIXES is images.IMAGE_SUFFIXES and callable(legacy.thumbnail)
-
-
-# -- movies ----------------------------------------------------------------------------------
 
 
 def test_movies_are_described_with_their_frame_rate(movies: Movies) -> None:

@@ -119,12 +119,10 @@ def test_other_media_has_no_thumbnail(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("width, height", [(320, 180), (100, 100)])
-def test_old_thumbnail_function_crops_to_the_exact_size(
-    tmp_path: Path, width: int, height: int
-) -> None:
-    from syncd.core.media import thumbnail
+def test_a_cropped_thumbnail_has_the_exact_size(tmp_path: Path, width: int, height: int) -> None:
+    from syncd.media.images import write_thumbnail
 
     source = write_image(tmp_path / "frame.jpg", 1920, 1080)
-    out = thumbnail(source, tmp_path / "thumb.jpg", width, height)
+    out = write_thumbnail(source, tmp_path / "thumb.jpg", width, height, crop=True)
     image = pyvips.Image.new_from_file(str(out))
     assert (image.width, image.height) == (width, height)

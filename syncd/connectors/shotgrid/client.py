@@ -103,10 +103,47 @@ class ShotGridCalls:
             self._client = self.call("connect", self._connect)
         return self._client
 
-    def sg(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``client.<method>(*args, **kwargs)`` with retries."""
-        client = self.client
-        return self.call(method, lambda: getattr(client, method)(*args, **kwargs))
+    # -- the client's calls, each by name (reads and idempotent writes are retried) ----------
+    def find(self, entity: str, filters: list[Any], names: list[str], **kw: Any) -> Any:
+        return self.call("find", lambda: self.client.find(entity, filters, names, **kw))
+
+    def find_one(self, entity: str, filters: list[Any], names: list[str], **kw: Any) -> Any:
+        return self.call("find_one", lambda: self.client.find_one(entity, filters, names, **kw))
+
+    def create(
+        self,
+        entity: str,
+        data: dict[str, Any],
+        names: list[str] | None = None,
+        *,
+        landed: Callable[[], Any],
+    ) -> Any:
+        """A create is never resent blindly: ``landed`` looks for what a lost answer made."""
+        return self.once("create", lambda: self.client.create(entity, data, names), landed)
+
+    def update(self, entity: str, entity_id: int, data: dict[str, Any]) -> Any:
+        return self.call("update", lambda: self.client.update(entity, entity_id, data))
+
+    def delete(self, entity: str, entity_id: int) -> Any:
+        return self.call("delete", lambda: self.client.delete(entity, entity_id))
+
+    def batch(self, requests: list[dict[str, Any]]) -> Any:
+        """Updates and deletes only: a batch of creates could not be looked for."""
+        return self.call("batch", lambda: self.client.batch(requests))
+
+    def upload(self, entity: str, entity_id: int, path: str, **kw: Any) -> Any:
+        return self.call("upload", lambda: self.client.upload(entity, entity_id, path, **kw))
+
+    def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
+        return self.call(
+            "upload_thumbnail", lambda: self.client.upload_thumbnail(entity, entity_id, path)
+        )
+
+    def download_attachment(self, attachment: dict[str, Any], file_path: str) -> Any:
+        return self.call(
+            "download_attachment",
+            lambda: self.client.download_attachment(attachment, file_path=file_path),
+        )
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
         """``fn()`` with retries of what is transient; other failures in syncd's words."""
@@ -132,10 +169,6 @@ class ShotGridCalls:
             f"{self.name}: ShotGrid {what} failed {self.retrier.attempts} times: {last[-1]}",
             retry_after=exc.retry_after,
         )
-
-    def sg_once(self, landed: Callable[[], T | None], method: str, *args: Any, **kw: Any) -> Any:
-        client = self.client
-        return self.once(method, lambda: getattr(client, method)(*args, **kw), landed)
 
     def _attempt(self, what: str, fn: Callable[[], T], last: list[str]) -> T:
         self.requests += 1

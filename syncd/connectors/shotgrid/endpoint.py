@@ -124,7 +124,7 @@ class ShotGridEndpoint(Endpoint):
             return self._full_snapshot()
         self._playlist_id = int(previous.extra["playlist"])
         review = Review.from_snapshot(previous)
-        events = self.calls.sg("find", "EventLogEntry", cursor.filters(), EVENT_FIELDS)
+        events = self.calls.find("EventLogEntry", cursor.filters(), EVENT_FIELDS)
         cursor.advance([e["id"] for e in events], self.clock(), self.backlog_seconds, self.name)
         touched = touched_by(events, self._scope(review))
         if touched:
@@ -193,11 +193,12 @@ class ShotGridEndpoint(Endpoint):
             if not found and self.create_playlist:
                 query = [["project", "is", project], ["code", "is", self.playlist_key]]
                 found = [
-                    self.calls.sg_once(
-                        lambda: next(iter(self.queries.find("Playlist", query, ["code"])), None),
-                        "create",
+                    self.calls.create(
                         "Playlist",
                         {"code": self.playlist_key, "project": project},
+                        landed=lambda: next(
+                            iter(self.queries.find("Playlist", query, ["code"])), None
+                        ),
                     )
                 ]
             if not found:
@@ -228,7 +229,7 @@ class ShotGridEndpoint(Endpoint):
         filename = Path(item.media.filename or f"attachment-{item.media.token}").name
         path = dest_dir / filename
         attachment = {"type": "Attachment", "id": int(item.media.token)}
-        self.calls.sg("download_attachment", attachment, file_path=str(path))
+        self.calls.download_attachment(attachment, file_path=str(path))
         digest = hashlib.sha256()
         with path.open("rb") as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
@@ -244,13 +245,12 @@ class ShotGridEndpoint(Endpoint):
         if item.status is not None:
             data[self.fields.status] = item.status
         known = {r["id"] for r in self._versions_coded(item.name)}
-        version = self.calls.sg_once(
-            lambda: next(
-                (r for r in self._versions_coded(item.name) if r["id"] not in known), None
-            ),
-            "create",
+        version = self.calls.create(
             "Version",
             data,
+            landed=lambda: next(
+                (r for r in self._versions_coded(item.name) if r["id"] not in known), None
+            ),
         )
         try:
             if item.media is not None:
@@ -259,7 +259,7 @@ class ShotGridEndpoint(Endpoint):
         except Exception:
             # No half-created Version: one without its movie or outside the playlist is litter.
             with contextlib.suppress(SyncdError):
-                self.calls.sg("delete", "Version", version["id"])
+                self.calls.delete("Version", version["id"])
             raise
         return self._item(version["id"])
 
@@ -282,10 +282,10 @@ class ShotGridEndpoint(Endpoint):
             rows = self.queries.connections(self.playlist_id())
             return next((r for r in rows if r["version"]["id"] == version_id), None)
 
-        self.calls.sg_once(landed, "create", "PlaylistVersionConnection", data)
+        self.calls.create("PlaylistVersionConnection", data, landed=landed)
 
     def set_status(self, item_id: str, status: str) -> Item:
-        self.calls.sg("update", "Version", int(item_id), {self.fields.status: status})
+        self.calls.update("Version", int(item_id), {self.fields.status: status})
         return self._item(int(item_id))
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
@@ -293,8 +293,7 @@ class ShotGridEndpoint(Endpoint):
         return self._item(int(item_id))
 
     def _upload(self, version_id: int, media: LocalMedia) -> None:
-        self.calls.sg(
-            "upload",
+        self.calls.upload(
             "Version",
             version_id,
             str(media.path),
@@ -302,7 +301,7 @@ class ShotGridEndpoint(Endpoint):
             display_name=media.filename,
         )
         if media.path.suffix.lower() in IMAGE_SUFFIXES:
-            self.calls.sg("upload_thumbnail", "Version", version_id, str(media.path))
+            self.calls.upload_thumbnail("Version", version_id, str(media.path))
 
     def _item(self, version_id: int) -> Item:
         rows = self.queries.versions([version_id])
@@ -329,7 +328,7 @@ class ShotGridEndpoint(Endpoint):
             if row.get(order) != float(n + 1)
         ]
         if requests:
-            self.calls.sg("batch", requests)
+            self.calls.batch(requests)
         rows = self.queries.connections(self.playlist_id())
         held: list[str] = []
         for row in rows:
@@ -343,8 +342,7 @@ class ShotGridEndpoint(Endpoint):
         doomed = [r for r in rows if str(r["version"]["id"]) == item_id]
         if not doomed:
             raise NotFound(f"{self.name}: Version {item_id} is not in the playlist")
-        self.calls.sg(
-            "batch",
+        self.calls.batch(
             [
                 {
                     "request_type": "delete",
@@ -372,14 +370,13 @@ class ShotGridEndpoint(Endpoint):
             data["tasks"] = [link("Task", task["id"])]
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg_once(
-            lambda: self._find_created(
-                NOTE, content, ["note_links", "is", link("Version", note.item)]
-            ),
-            "create",
+        row = self.calls.create(
             NOTE,
             data,
             CREATED_FIELDS,
+            landed=lambda: self._find_created(
+                NOTE, content, ["note_links", "is", link("Version", note.item)]
+            ),
         )
         return note_from_row(as_read(row, data, user), NOTE, note.item)
 
@@ -389,12 +386,11 @@ class ShotGridEndpoint(Endpoint):
         data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.sg_once(
-            lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
-            "create",
+        row = self.calls.create(
             REPLY,
             data,
             CREATED_FIELDS,
+            landed=lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
         )
         return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
@@ -459,7 +455,7 @@ class ShotGridEndpoint(Endpoint):
             raise NotFound(f"{self.name}: {kind} {native} does not exist")
         _, author, _ = notetext.parse(rows[0].get("content") or "")
         content = notetext.render(text, author=author, frame=frame)
-        self.calls.sg("update", kind, native, {"content": content})
+        self.calls.update(kind, native, {"content": content})
         rows = self.queries.by_ids(kind, [native], names)
         if not rows:
             raise NotFound(f"{self.name}: {kind} {native} does not exist")
@@ -483,7 +479,7 @@ class ShotGridEndpoint(Endpoint):
 
     def delete_note(self, note_id: str) -> None:
         kind, native = split_note_id(note_id)
-        self.calls.sg("delete", kind, native)
+        self.calls.delete(kind, native)
 
 
 class _NotCreatedYet(Exception):

@@ -154,7 +154,7 @@ class Queries:
         names: list[str],
         order: list[dict[str, str]] | None = None,
     ) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = self.calls.sg("find", entity, filters, names, order=order)
+        rows: list[dict[str, Any]] = self.calls.find(entity, filters, names, order=order)
         self.calls.require(entity, rows, names)
         return rows
 
@@ -205,8 +205,7 @@ class Queries:
         return self.linked(REPLY, "entity", targets, REPLY_FIELDS)
 
     def last_event_id(self) -> int:
-        row = self.calls.sg(
-            "find_one",
+        row = self.calls.find_one(
             "EventLogEntry",
             [],
             ["id"],
