@@ -248,6 +248,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.config_command == "schema":
         _print_json(full_schema())
         return EXIT_OK
+    if args.config_command == "reference":
+        from syncd.config.reference import reference
+
+        sys.stdout.write(reference())
+        return EXIT_OK
     if args.config_command == "check":
         config = _config(args)
         check_endpoints(config, config.mappings)
@@ -256,7 +261,7 @@ def cmd_config(args: argparse.Namespace) -> int:
             f"{len(config.mappings)} mapping(s))"
         )
         return EXIT_OK
-    print("usage: syncd config {schema,check}", file=sys.stderr)
+    print("usage: syncd config {schema,reference,check}", file=sys.stderr)
     return EXIT_USAGE
 
 

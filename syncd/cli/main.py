@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="configuration helpers")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     config_sub.add_parser("schema", help="print the configuration's JSON Schema")
+    config_sub.add_parser(
+        "reference", help="print the configuration reference (docs/configuration.md)"
+    )
     config_sub.add_parser("check", parents=[common], help="validate the configuration file")
 
     db = sub.add_parser("db", help="state database helpers")

@@ -7,6 +7,7 @@ fingerprint of what a system holds after each write, which is what suppresses ec
 
 from __future__ import annotations
 
+from dataclasses import fields
 from hashlib import blake2b
 
 from syncd.core.model import MediaRef, NoteContent
@@ -27,8 +28,17 @@ def normalize_text(text: str) -> str:
 
 
 def note_fingerprint(content: NoteContent) -> str:
-    frame = "" if content.frame is None else content.frame
-    return _digest(f"{normalize_text(content.text)}{_SEP}{frame}")
+    """Every field of the content, text normalised; an unset field counts as empty.
+
+    Written so that a field added to ``NoteContent`` is covered without a change here, while the
+    fingerprints of notes recorded before it existed (the field unset) stay the same.
+    """
+    parts = [normalize_text(content.text), "" if content.frame is None else str(content.frame)]
+    for extra in fields(content)[2:]:
+        value = getattr(content, extra.name)
+        if value not in (None, (), ""):
+            parts.append(f"{extra.name}={value!r}")
+    return _digest(_SEP.join(parts))
 
 
 def status_fingerprint(canonical: str | None) -> str:

@@ -126,3 +126,16 @@ class NewNote:
     @property
     def content(self) -> NoteContent:
         return NoteContent(self.text, self.frame)
+
+    @classmethod
+    def from_note(cls, note: Note, *, item: str, link: str, parent: str | None) -> NewNote:
+        """A copy of ``note`` to create elsewhere, with that system's item and parent ids."""
+        return cls(
+            item=item,
+            text=note.text,
+            link=link,
+            parent=parent,
+            author=note.author,
+            frame=note.frame,
+            created=note.created,
+        )

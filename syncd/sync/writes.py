@@ -248,16 +248,7 @@ class Writes:
         parent = None
         if action.parent_link is not None:
             parent = self.natives.require(action.parent_link, ep, "note")
-        src = action.note
-        asked = NewNote(
-            item=item,
-            text=src.text,
-            link=action.link,
-            parent=parent,
-            author=src.author,
-            frame=src.frame,
-            created=src.created,
-        )
+        asked = NewNote.from_note(action.note, item=item, link=action.link, parent=parent)
         expected = endpoint.expected_note(asked)
         intent = {
             "item": expected.item,

@@ -55,6 +55,9 @@ def test_every_yaml_block_loads(place: str, text: str, tmp_path: Path) -> None:
     unknown = keys - set(ROOT["properties"])
     assert not unknown, f"{place}: top-level keys {unknown} are not configuration keys"
     completed = text + "".join(AROUND[k] for k in ("systems", "mappings") if k not in keys)
+    if "systems" in keys and "mappings" not in keys:  # a systems fragment: give it a mapping
+        completed = text.rstrip("\n") + "\n" + AROUND["systems"].removeprefix("systems:\n")
+        completed += AROUND["mappings"]
     path = tmp_path / "syncd.yaml"
     path.write_text(completed, encoding="utf-8")
     config = load_config(path, env=dummy_env(text))
