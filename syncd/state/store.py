@@ -7,26 +7,26 @@ code runs on PostgreSQL.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
 from syncd.core.model import Snapshot
-from syncd.core.recorded import InDoubt, LinkRecord, Recorded, Seen
+from syncd.core.recorded import LinkRecord, Recorded, Seen
 from syncd.core.serialize import dump_snapshot, load_snapshot
 from syncd.errors import ConfigError, FatalError
 from syncd.state import schema as t
+from syncd.state.clock import now
+from syncd.state.history import RunHistory
+from syncd.state.journal import Journal
+from syncd.state.mediarecords import MediaRecords
 from syncd.state.sqlite_health import damage, move_aside, sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -34,23 +34,6 @@ HEAD = "0002"
 """The newest migration. A database already there is opened without importing Alembic (half a
 second of every command's start); ``tests/core/test_migrations.py`` keeps this in step."""
 _MIGRATION_LOCK = 0x73796E6364  # "syncd": the advisory lock serialising schema upgrades
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class RunSummary:
-    id: int
-    mapping: str
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: str
-    counts: dict[str, int]
-    error: str | None
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    """Warnings and failures of the run: endpoint, link, message, severity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +108,10 @@ def redact_url(url: str) -> str:
         return "<unparsable database URL>"
 
 
-class StateStore:
+class StateStore(Journal, RunHistory, MediaRecords):
+    """Links, fingerprints and snapshots here; the journal, the run history and what is known
+    of media in their own modules, on the same database."""
+
     def __init__(self, url: str) -> None:
         self.url = url
         if url.startswith("sqlite:///"):
@@ -382,199 +368,6 @@ class StateStore:
                     },
                 )
             )
-
-    # -- journal ---------------------------------------------------------------------------------
-    def journal_begin(
-        self,
-        run_id: int,
-        mapping: str,
-        endpoint: str,
-        action: str,
-        link: str | None,
-        *,
-        intent: dict[str, Any] | None = None,
-    ) -> int:
-        with self.transaction() as conn:
-            result = conn.execute(
-                t.journal.insert().values(
-                    run_id=run_id,
-                    mapping=mapping,
-                    endpoint=endpoint,
-                    action=action,
-                    link_id=link,
-                    state="pending",
-                    at=now(),
-                    intent=None if intent is None else json.dumps(intent, separators=(",", ":")),
-                )
-            )
-            return int(result.inserted_primary_key[0])
-
-    def journal_end(
-        self,
-        conn: Connection,
-        entry: int,
-        state: str,
-        native: str | None = None,
-        detail: str | None = None,
-    ) -> None:
-        conn.execute(
-            update(t.journal)
-            .where(t.journal.c.id == entry)
-            .values(state=state, native_id=native, detail=detail, at=now())
-        )
-
-    def pending_journal(self, mapping: str) -> list[dict[str, Any]]:
-        """Writes started but never recorded: a run was killed between the write and its record."""
-        with self.engine.connect() as conn:
-            rows = (
-                conn.execute(
-                    select(t.journal).where(
-                        t.journal.c.mapping == mapping, t.journal.c.state == "pending"
-                    )
-                )
-                .mappings()
-                .all()
-            )
-        return [dict(r) for r in rows]
-
-    def close_pending(self, mapping: str) -> None:
-        """Mark the writes and runs of a killed process as interrupted."""
-        with self.transaction() as conn:
-            conn.execute(
-                update(t.runs)
-                .where(t.runs.c.mapping == mapping, t.runs.c.outcome == "running")
-                .values(outcome="interrupted", finished_at=now())
-            )
-            conn.execute(
-                update(t.journal)
-                .where(t.journal.c.mapping == mapping, t.journal.c.state == "pending")
-                .values(state="interrupted", at=now())
-            )
-
-    def in_doubt(self, mapping: str) -> list[tuple[int, InDoubt]]:
-        """Creates whose outcome is unknown (a lost answer, a killed run), with their intent."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    t.journal.c.id, t.journal.c.link_id, t.journal.c.endpoint, t.journal.c.intent
-                )
-                .where(
-                    t.journal.c.mapping == mapping,
-                    t.journal.c.state.in_(("interrupted", "doubt")),
-                    t.journal.c.intent.is_not(None),
-                )
-                .order_by(t.journal.c.id)
-            ).all()
-        out = []
-        for entry, link, endpoint, intent in rows:
-            try:
-                data = json.loads(intent)
-                out.append(
-                    (entry, InDoubt(link, endpoint, data["item"], data.get("parent"), data["fp"]))
-                )
-            except (ValueError, KeyError, TypeError):
-                continue
-        return out
-
-    def resolve(self, entries: Iterable[int]) -> None:
-        """The planner has seen these creates in doubt: they need no more looking for."""
-        ids = list(entries)
-        if not ids:
-            return
-        with self.transaction() as conn:
-            conn.execute(update(t.journal).where(t.journal.c.id.in_(ids)).values(state="resolved"))
-
-    # -- media cache -----------------------------------------------------------------------------
-    def media_hash(self, mapping: str, endpoint: str, token: str) -> tuple[str, int] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.media.c.sha256, t.media.c.size).where(
-                    t.media.c.mapping == mapping,
-                    t.media.c.endpoint == endpoint,
-                    t.media.c.token == token,
-                )
-            ).first()
-        return None if row is None else (row.sha256, row.size)
-
-    def remember_media(
-        self, mapping: str, endpoint: str, token: str, sha256: str, size: int
-    ) -> None:
-        with self.transaction() as conn:
-            stmt = self._insert(t.media).values(
-                mapping=mapping, endpoint=endpoint, token=token, sha256=sha256, size=size, at=now()
-            )
-            conn.execute(
-                stmt.on_conflict_do_nothing(index_elements=["mapping", "endpoint", "token"])
-            )
-
-    # -- runs ------------------------------------------------------------------------------------
-    def begin_run(self, mapping: str) -> int:
-        with self.transaction() as conn:
-            result = conn.execute(
-                t.runs.insert().values(
-                    mapping=mapping,
-                    started_at=now(),
-                    outcome="running",
-                    host=f"{socket.gethostname()}:{os.getpid()}",
-                )
-            )
-            return int(result.inserted_primary_key[0])
-
-    def finish_run(
-        self,
-        run_id: int,
-        outcome: str,
-        counts: dict[str, int],
-        error: str | None = None,
-        problems: list[dict[str, Any]] | None = None,
-    ) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                update(t.runs)
-                .where(t.runs.c.id == run_id)
-                .values(
-                    finished_at=now(),
-                    outcome=outcome,
-                    counts=json.dumps(counts),
-                    error=error,
-                    problems=json.dumps(problems) if problems else None,
-                )
-            )
-
-    def last_runs(self, mapping: str, limit: int = 5) -> list[RunSummary]:
-        with self.engine.connect() as conn:
-            rows = (
-                conn.execute(
-                    select(t.runs)
-                    .where(t.runs.c.mapping == mapping)
-                    .order_by(t.runs.c.id.desc())
-                    .limit(limit)
-                )
-                .mappings()
-                .all()
-            )
-        return [
-            RunSummary(
-                r["id"],
-                r["mapping"],
-                r["started_at"],
-                r["finished_at"],
-                r["outcome"],
-                json.loads(r["counts"]) if r["counts"] else {},
-                r["error"],
-                json.loads(r["problems"]) if r["problems"] else [],
-            )
-            for r in rows
-        ]
-
-    def link_counts(self, mapping: str) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.links.c.kind, func.count())
-                .where(t.links.c.mapping == mapping, t.links.c.deleted.is_(False))
-                .group_by(t.links.c.kind)
-            ).all()
-        return {kind: count for kind, count in rows}
 
     def dispose(self) -> None:
         self.engine.dispose()

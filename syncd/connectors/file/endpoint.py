@@ -23,20 +23,18 @@ the line to fix: see ``review_file``.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from syncd.connectors.base import Endpoint
+from syncd.connectors.file.document import Doc, author, author_text, now, sha256_file, stamp
 from syncd.connectors.file.review_file import read_review_file
 from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
@@ -47,7 +45,6 @@ from syncd.core.model import (
     NewNote,
     Note,
     NoteContent,
-    Person,
     Snapshot,
 )
 from syncd.errors import ConfigError, FatalError, NotFound, SkippableError
@@ -56,82 +53,9 @@ HEADER = (
     "# syncd review file: edit notes, statuses and order here, add items and notes by writing\n"
     "# them; syncd picks the changes up on its next run. Leave the id and syncd keys alone.\n"
 )
-_AUTHOR = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # libyaml's emitter when PyYAML was built with it: several times faster
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-def _author_text(person: Person | None) -> str | None:
-    if person is None:
-        return None
-    if person.name and person.email:
-        return f"{person.name} <{person.email}>"
-    return person.name or (f"<{person.email}>" if person.email else None)
-
-
-def _author(value: Any) -> Person | None:
-    if not value:
-        return None
-    match = _AUTHOR.match(str(value))
-    if match is None:
-        return Person(name=str(value))
-    return Person(email=match.group("email"), name=match.group("name") or None)
-
-
-def _stamp(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-@dataclass
-class _Doc:
-    """The parsed file, kept as plain data so a rewrite preserves what a person wrote."""
-
-    data: dict[str, Any]
-
-    @property
-    def items(self) -> list[dict[str, Any]]:
-        items = self.data.setdefault("items", [])
-        if not isinstance(items, list):
-            raise SkippableError("items: must be a list")
-        return items
-
-    def walk_notes(self) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
-        """(item, note, parent note) for every note and reply, depth first."""
-        out: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
-
-        def visit(item: dict[str, Any], notes: Any, parent: dict[str, Any] | None) -> None:
-            for note in notes or []:
-                if isinstance(note, dict):
-                    out.append((item, note, parent))
-                    visit(item, note.get("replies"), note)
-
-        for item in self.items:
-            if isinstance(item, dict):
-                visit(item, item.get("notes"), None)
-        return out
 
 
 class FileEndpoint(Endpoint):
@@ -145,7 +69,7 @@ class FileEndpoint(Endpoint):
         self.media_folder = folder / "media"
         self.reads = 0
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
-        self._unsaved: tuple[tuple[int, int, int] | None, _Doc] | None = None
+        self._unsaved: tuple[tuple[int, int, int] | None, Doc] | None = None
 
     # -- the file ------------------------------------------------------------------------------
     def _signature(self) -> tuple[int, int, int] | None:
@@ -155,7 +79,7 @@ class FileEndpoint(Endpoint):
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def _load(self) -> _Doc:
+    def _load(self) -> Doc:
         """The parsed file; reused while the file on disk is the one this endpoint wrote last.
 
         Each write rewrites the file (atomically), so reparsing it before every write would make
@@ -164,19 +88,19 @@ class FileEndpoint(Endpoint):
         self.reads += 1
         signature = self._signature()
         if signature is None:
-            return _Doc({"review": self.review, "items": []})
+            return Doc({"review": self.review, "items": []})
         if self._cache is not None and self._cache[0] == signature:
-            return _Doc(self._cache[1])
+            return Doc(self._cache[1])
         try:
             data = read_review_file(self.path)  # checked whole: a bad file is refused whole
         except FileNotFoundError:
-            return _Doc({"review": self.review, "items": []})
+            return Doc({"review": self.review, "items": []})
         except OSError as exc:
             raise FatalError(f"{self.path}: cannot read the review file: {exc.strerror}") from None
         self._cache = (signature, data)
-        return _Doc(data)
+        return Doc(data)
 
-    def _save(self, doc: _Doc) -> None:
+    def _save(self, doc: Doc) -> None:
         self._cache = None
         self.folder.mkdir(parents=True, exist_ok=True)
         text = HEADER + yaml.dump(
@@ -196,7 +120,7 @@ class FileEndpoint(Endpoint):
         if signature is not None:
             self._cache = (signature, doc.data)
 
-    def _assign_ids(self, doc: _Doc) -> bool:
+    def _assign_ids(self, doc: Doc) -> bool:
         """Give every item and note an id; True when the file needs saving."""
         used = {str(x.get("id")) for x in doc.items if isinstance(x, dict) and x.get("id")}
         used |= {str(n.get("id")) for _, n, _ in doc.walk_notes() if n.get("id")}
@@ -217,7 +141,7 @@ class FileEndpoint(Endpoint):
         for _, note, _ in doc.walk_notes():
             if not note.get("id"):
                 note["id"] = fresh("n")
-                note.setdefault("at", _now().isoformat())
+                note.setdefault("at", now().isoformat())
                 changed = True
         return changed
 
@@ -256,10 +180,10 @@ class FileEndpoint(Endpoint):
             item=str(item["id"]),
             text=str(note.get("text") or ""),
             parent=str(parent["id"]) if parent else None,
-            author=_author(note.get("author")),
+            author=author(note.get("author")),
             frame=int(frame) if isinstance(frame, int) else None,
-            created=_stamp(note.get("at")),
-            modified=_stamp(note.get("edited")) or _stamp(note.get("at")),
+            created=stamp(note.get("at")),
+            modified=stamp(note.get("edited")) or stamp(note.get("at")),
             link=note.get("syncd"),
         )
 
@@ -292,14 +216,14 @@ class FileEndpoint(Endpoint):
         return self.reads
 
     # -- canonical to ours -----------------------------------------------------------------------
-    def _find_item(self, doc: _Doc, item_id: str) -> dict[str, Any]:
+    def _find_item(self, doc: Doc, item_id: str) -> dict[str, Any]:
         for item in doc.items:
             if isinstance(item, dict) and str(item.get("id")) == item_id:
                 return item
         raise NotFound(f"{self.path}: no item {item_id}")
 
     def _find_note(
-        self, doc: _Doc, note_id: str
+        self, doc: Doc, note_id: str
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
         for item, note, parent in doc.walk_notes():
             if str(note.get("id")) == note_id:
@@ -377,11 +301,11 @@ class FileEndpoint(Endpoint):
         self._assign_ids(doc)
         item = self._find_item(doc, note.item)
         data: dict[str, Any] = {"text": note.text}
-        if (author := _author_text(note.author)) is not None:
+        if (author := author_text(note.author)) is not None:
             data["author"] = author
         if note.frame is not None:
             data["frame"] = note.frame
-        data["at"] = (note.created or _now()).isoformat()
+        data["at"] = (note.created or now()).isoformat()
         data["syncd"] = note.link
         parent = None
         if note.parent is not None:
@@ -401,7 +325,7 @@ class FileEndpoint(Endpoint):
             data.pop("frame", None)
         else:
             data["frame"] = content.frame
-        data["edited"] = _now().isoformat()
+        data["edited"] = now().isoformat()
         self._save(doc)
         return self._note(item, data, parent)
 

@@ -174,6 +174,8 @@ class ShotGridCalls:
         self.requests += 1
         try:
             return fn()
+        except SyncdError:
+            raise  # already in syncd's words (connecting failed on a first call, say)
         except Exception as exc:
             error = self.translate(exc, what)
             if error is not None:

@@ -10,7 +10,6 @@ The lookup tables an incremental snapshot needs travel in ``Snapshot.extra``.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import time
@@ -30,6 +29,7 @@ from syncd.connectors.shotgrid.client import (
     project_id,
 )
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
     NOTE,
@@ -59,7 +59,7 @@ from syncd.core.model import (
     Person,
     Snapshot,
 )
-from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
+from syncd.errors import NotFound, SkippableError, SyncdError
 
 CREATED_FIELDS = [
     "created_at",
@@ -136,7 +136,7 @@ class ShotGridEndpoint(Endpoint):
         cursor = EventCursor(self.queries.last_event_id())
         try:
             playlist_id = self.playlist_id()
-        except _NotCreatedYet:
+        except NotCreatedYet:
             return Snapshot()  # a dry run with ``create: true``: the playlist would be empty
         review = Review()
         review.load(self.queries, playlist_id, self._remember)
@@ -169,59 +169,18 @@ class ShotGridEndpoint(Endpoint):
 
     def playlist_id(self) -> int:
         """Resolve the selector's playlist once (creating it when the selector says so)."""
-        if self._playlist_id is not None:
-            return self._playlist_id
-        project = link("Project", self.project_id)
-        if isinstance(self.playlist_key, int):
-            found = self.queries.find(
-                "Playlist", [["id", "is", self.playlist_key], ["project", "is", project]], ["code"]
+        if self._playlist_id is None:
+            self._playlist_id = resolve_playlist(
+                self.calls,
+                self.queries,
+                self.name,
+                self.project_id,
+                self.playlist_key,
+                create=self.create_playlist,
+                dry_run=self.dry_run,
+                would=self.would,
             )
-            if not found:
-                raise ConfigError(
-                    f"{self.name}: no Playlist with id {self.playlist_key} in project "
-                    f"{self.project_id}"
-                )
-        else:
-            found = self.queries.find(
-                "Playlist",
-                [["project", "is", project], ["code", "is", self.playlist_key]],
-                ["code"],
-            )
-            if not found and self.create_playlist and self.dry_run:
-                self._note_would_create()
-                raise _NotCreatedYet
-            if not found and self.create_playlist:
-                query = [["project", "is", project], ["code", "is", self.playlist_key]]
-                found = [
-                    self.calls.create(
-                        "Playlist",
-                        {"code": self.playlist_key, "project": project},
-                        landed=lambda: next(
-                            iter(self.queries.find("Playlist", query, ["code"])), None
-                        ),
-                    )
-                ]
-            if not found:
-                raise self._unknown_playlist(project)
-        self._playlist_id = int(min(row["id"] for row in found))
         return self._playlist_id
-
-    def _note_would_create(self) -> None:
-        what = f"would create playlist {self.playlist_key!r} (create: true)"
-        if what not in self.would:
-            self.would.append(what)
-
-    def _unknown_playlist(self, project: dict[str, Any]) -> ConfigError:
-        codes = [
-            r.get("code") or ""
-            for r in self.queries.find("Playlist", [["project", "is", project]], ["code"])
-        ]
-        close = difflib.get_close_matches(str(self.playlist_key), codes, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        return ConfigError(
-            f"{self.name}: no Playlist {self.playlist_key!r} in ShotGrid project "
-            f"{self.project_id}{hint} (or set create: true to create it)"
-        )
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
@@ -395,19 +354,8 @@ class ShotGridEndpoint(Endpoint):
         return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
     def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
-        """The Note or Reply a create whose answer was lost may have made: same words and place,
-        written by syncd's script, not yet in the review."""
-        names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
-        rows = self.queries.find(kind, [where, ["content", "is", content]], names)
         known = self._known.notes if self._known else {}
-        for row in sorted(rows, key=lambda r: r["id"], reverse=True):
-            if note_id(kind, row["id"]) in known:
-                continue
-            author = row.get("created_by")
-            if isinstance(author, dict) and author.get("type") not in (None, "ApiUser"):
-                continue
-            return row
-        return None
+        return self.queries.find_created(kind, content, where, known)
 
     def expected_note(self, note: NewNote) -> NewNote:
         """ShotGrid threads are one level deep: a reply to a Reply answers its Note."""
@@ -480,10 +428,3 @@ class ShotGridEndpoint(Endpoint):
     def delete_note(self, note_id: str) -> None:
         kind, native = split_note_id(note_id)
         self.calls.delete(kind, native)
-
-
-class _NotCreatedYet(Exception):
-    """The selector's playlist does not exist and a dry run may not create it."""
-
-
-__all__ = ["ShotGridEndpoint"]

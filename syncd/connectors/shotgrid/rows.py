@@ -8,7 +8,7 @@ and entity matches are spelled as ``any`` of ``is`` conditions, which every Shot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -203,6 +203,22 @@ class Queries:
     def replies_on(self, note_ids: Iterable[int]) -> list[dict[str, Any]]:
         targets = [link(NOTE, n) for n in sorted(set(note_ids))]
         return self.linked(REPLY, "entity", targets, REPLY_FIELDS)
+
+    def find_created(
+        self, kind: str, content: str, where: list[Any], known: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """The Note or Reply a create whose answer was lost may have made: same words and place,
+        written by syncd's script, not among ``known`` (the review's notes)."""
+        names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
+        rows = self.find(kind, [where, ["content", "is", content]], names)
+        for row in sorted(rows, key=lambda r: r["id"], reverse=True):
+            if note_id(kind, row["id"]) in known:
+                continue
+            author = row.get("created_by")
+            if isinstance(author, dict) and author.get("type") not in (None, "ApiUser"):
+                continue
+            return row
+        return None
 
     def last_event_id(self) -> int:
         row = self.calls.find_one(

@@ -20,33 +20,29 @@ what the failed request may have created (and removes a half-created upload) bef
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, cast
-from urllib.parse import unquote, urlsplit
 
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
+from syncd.connectors.syncsketch import convert
 from syncd.connectors.syncsketch.api import (
     SyncSketchApi,
-    frame_uri,
     item_uri,
     revision_uri,
     write_stream,
 )
+from syncd.connectors.syncsketch.review import NotCreatedYet, resolve_review
 from syncd.core.capabilities import Capabilities
-from syncd.core.fingerprints import normalize_text
 from syncd.core.model import (
     Item,
     LocalMedia,
-    MediaRef,
     NewItem,
     NewNote,
     Note,
@@ -54,10 +50,7 @@ from syncd.core.model import (
     Person,
     Snapshot,
 )
-from syncd.errors import ConfigError, NotFound, SkippableError, SyncdError
-
-LINK_KEY = "syncd_link"
-NOTE_TYPES = frozenset({"comment", "sketch"})
+from syncd.errors import NotFound, SkippableError, SyncdError
 
 
 class SyncSketchEndpoint(Endpoint):
@@ -92,59 +85,20 @@ class SyncSketchEndpoint(Endpoint):
         return int(self._review["id"])
 
     def _resolve_review(self) -> dict[str, Any]:
-        where = f"{self.name}: project {self.project_id}"
-        ref = self.review_ref
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-            try:
-                review = self.api.review(int(ref))
-            except NotFound:
-                raise ConfigError(f"{where}: no review with id {ref}") from None
-            if _id_of(review.get("project_id") or review.get("project"), "project") != str(
-                self.project_id
-            ):
-                raise ConfigError(f"{where}: review {ref} belongs to another project")
-            return review
-        reviews = self.api.reviews(self.project_id)
-        exact = [r for r in reviews if r.get("name") == ref]
-        if not exact:
-            exact = [r for r in reviews if str(r.get("name", "")).casefold() == ref.casefold()]
-        if len(exact) == 1:
-            return exact[0]
-        if exact:
-            ids = ", ".join(str(r["id"]) for r in exact)
-            raise ConfigError(f"{where}: several reviews are named {ref!r} (ids {ids}); use an id")
-        if self.create and self.dry_run:
-            what = f"would create review {ref!r} in project {self.project_id} (create: true)"
-            self.would.append(what)
-            raise _NotCreatedYet
-        if self.create:
-            return self._create_review(ref)
-        if not reviews:
-            try:
-                self.api.project(self.project_id)
-            except NotFound:
-                raise ConfigError(f"{self.name}: no project with id {self.project_id}") from None
-        names = [str(r.get("name", "")) for r in reviews]
-        close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(n) for n in close)}?" if close else ""
-        raise ConfigError(f"{where}: no review named {ref!r}{hint} (set create: true to create it)")
-
-    def _create_review(self, name: str) -> dict[str, Any]:
-        def named() -> dict[str, Any] | None:
-            found = [r for r in self.api.reviews(self.project_id) if r.get("name") == name]
-            return min(found, key=lambda r: int(r["id"])) if found else None
-
-        review = self.api.create_once(lambda: self.api.create_review(self.project_id, name), named)
-        if not (isinstance(review, dict) and "id" in review):
-            review = named()
-        if review is None:
-            raise SkippableError(f"{self.name}: review {name!r} was created but cannot be found")
-        return review
+        return resolve_review(
+            self.api,
+            self.name,
+            self.project_id,
+            self.review_ref,
+            create=self.create,
+            dry_run=self.dry_run,
+            would=self.would,
+        )
 
     def _exists(self) -> bool:
         """False only in a dry run whose review ``create: true`` would create (asked once)."""
         if self._review is None and not self.would:
-            with contextlib.suppress(_NotCreatedYet):
+            with contextlib.suppress(NotCreatedYet):
                 self.review_id  # noqa: B018 - resolving is the question
         return self._review is not None
 
@@ -166,9 +120,13 @@ class SyncSketchEndpoint(Endpoint):
         raw_items.sort(key=lambda i: (i.get("sortorder") or 0, int(i["id"])))
         self._items = {str(i["id"]): i for i in raw_items}
         self._frames = {str(f["id"]): f for f in raw_frames}
-        items = tuple(_item(i) for i in raw_items)
+        items = tuple(convert.item(i) for i in raw_items)
         frames = sorted(raw_frames, key=lambda f: int(f["id"]))
-        notes = tuple(_note(f) for f in frames if _is_note(f) and _id_of(f, "item") in self._items)
+        notes = tuple(
+            convert.note(f)
+            for f in frames
+            if convert.is_note(f) and convert.id_of(f, "item") in self._items
+        )
         return Snapshot(items=items, notes=notes)
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
@@ -186,7 +144,7 @@ class SyncSketchEndpoint(Endpoint):
         url = raw.get("media_url") or ""
         if not url:
             raise NotFound(f"{self.name}: item {item_id} has no media")
-        filename = _media_filename(raw)
+        filename = convert.media_filename(raw)
         dest_dir.mkdir(parents=True, exist_ok=True)
         target = dest_dir / f"{item_id}-{revision}-{filename}"
         sha, size = self.api.retrying(lambda: self._download(url, target))
@@ -215,7 +173,7 @@ class SyncSketchEndpoint(Endpoint):
             body: dict[str, Any] = {
                 "reviewId": review_id,
                 "name": item.name,
-                "metadata": json.dumps({LINK_KEY: item.link}),
+                "metadata": json.dumps({convert.LINK_KEY: item.link}),
             }
             if item.status:
                 body["approval_status"] = item.status
@@ -238,13 +196,13 @@ class SyncSketchEndpoint(Endpoint):
                     self.api.patch_item(str(raw["id"]), {"approval_status": item.status}),
                     str(raw["id"]),
                 )
-            return _item(self._remember_item(raw))
+            return convert.item(self._remember_item(raw))
         media = item.media
         raw = self._upload_new(
             item.name,
             lambda: self.api.upload(review_id, media.path, media.filename, name=item.name),
         )
-        changes: dict[str, Any] = {"metadata": _with_link(raw.get("metadata"), item.link)}
+        changes: dict[str, Any] = {"metadata": convert.with_link(raw.get("metadata"), item.link)}
         if item.status:
             changes["approval_status"] = item.status
         try:
@@ -252,11 +210,11 @@ class SyncSketchEndpoint(Endpoint):
         except SyncdError:
             self._discard(str(raw["id"]))
             raise
-        return _item(self._remember_item(raw))
+        return convert.item(self._remember_item(raw))
 
     def set_status(self, item_id: str, status: str) -> Item:
         raw = self.api.patch_item(item_id, {"approval_status": status})
-        return _item(self._remember_item(self._full(raw, item_id)))
+        return convert.item(self._remember_item(self._full(raw, item_id)))
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
         """A new version of the item: same id, a new revision (earlier notes stay on theirs)."""
@@ -271,7 +229,7 @@ class SyncSketchEndpoint(Endpoint):
             lambda: self.api.upload(review_id, media.path, media.filename, parent_item=item_id),
             landed,
         )
-        return _item(self._remember_item(self._full(raw, item_id)))
+        return convert.item(self._remember_item(self._full(raw, item_id)))
 
     def set_order(self, item_ids: list[str]) -> list[str]:
         """Listed items first, in that order; items syncd does not know keep their order after.
@@ -297,7 +255,7 @@ class SyncSketchEndpoint(Endpoint):
 
         def cleanup() -> None:
             for raw in self.api.items(self.review_id, name=name):
-                if str(raw["id"]) not in known and _link_of(raw) is None and self._mine(raw):
+                if str(raw["id"]) not in known and convert.link_of(raw) is None and self._mine(raw):
                     self._discard(str(raw["id"]))
 
         try:
@@ -311,7 +269,7 @@ class SyncSketchEndpoint(Endpoint):
 
     def _find_linked_item(self, item: NewItem) -> dict[str, Any] | None:
         for raw in self.api.items(self.review_id, name=item.name):
-            if _link_of(raw) == item.link:
+            if convert.link_of(raw) == item.link:
                 return raw
         return None
 
@@ -342,24 +300,26 @@ class SyncSketchEndpoint(Endpoint):
         body: dict[str, Any] = {
             "item": item_uri(note.item),
             "revision": revision_uri(self._revision(note.item)),
-            "frame": _frame_out(note.frame),
+            "frame": convert.frame_out(note.frame),
             "type": "comment",
             "text": self._outgoing_text(note.text, note.author),
         }
         if note.parent is not None:
-            body.update(_parent_fields(note.parent))
+            body.update(convert.parent_fields(note.parent))
         raw = self.api.create_once(
             lambda: self.api.create_frame(body, retry=False),
             lambda: self._find_created_frame(note.item, body),
         )
         raw = self._complete_frame(raw, note.item, body)
-        created = _note(raw)
+        created = convert.note(raw)
         if note.parent is not None and created.parent != note.parent:
             # the service kept neither form of the parent: say it once more, by PATCH
             raw = self._complete_frame(
-                self.api.patch_frame(str(raw["id"]), _parent_fields(note.parent)), note.item, body
+                self.api.patch_frame(str(raw["id"]), convert.parent_fields(note.parent)),
+                note.item,
+                body,
             )
-            created = _note(raw)
+            created = convert.note(raw)
         self._frames[created.id] = raw
         return created
 
@@ -380,11 +340,13 @@ class SyncSketchEndpoint(Endpoint):
             if attributed is not None
             else self._outgoing_text(content.text, None)
         )
-        raw = self.api.patch_frame(note_id, {"text": raw_text, "frame": _frame_out(content.frame)})
+        raw = self.api.patch_frame(
+            note_id, {"text": raw_text, "frame": convert.frame_out(content.frame)}
+        )
         if not (isinstance(raw, dict) and "id" in raw and "text" in raw):
             raw = self.api.frame(note_id)
         self._frames[note_id] = raw
-        return _note(raw)
+        return convert.note(raw)
 
     def _complete_frame(self, raw: Any, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """The frame as the service holds it: an answer that does not show it is read back.
@@ -419,7 +381,7 @@ class SyncSketchEndpoint(Endpoint):
             return notetext.render(text, author=author)
         if notetext.parse(text) != (text, None, None):
             me = self._whoami()
-            return notetext.render(text, author=_person(me))
+            return notetext.render(text, author=convert.person(me))
         return text
 
     def _find_created_frame(self, item_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -428,13 +390,13 @@ class SyncSketchEndpoint(Endpoint):
         Not matched on the parent: a service that dropped it still made the frame, and the
         caller repairs or reports the parent; matching on it would write the note twice.
         """
-        words = _words(body["text"])
+        words = convert.words(body["text"])
         for raw in reversed(self.api.frames(self.review_id, item__id=item_id)):
             if (
                 str(raw["id"]) not in self._frames
-                and _id_of(raw, "item") == str(item_id)
-                and _words(raw.get("text")) == words
-                and _frame_number(raw.get("frame")) == body["frame"]
+                and convert.id_of(raw, "item") == str(item_id)
+                and convert.words(raw.get("text")) == words
+                and convert.frame_number(raw.get("frame")) == body["frame"]
                 and self._mine(raw)
             ):
                 return raw
@@ -458,7 +420,7 @@ class SyncSketchEndpoint(Endpoint):
         if isinstance(creator, dict) and creator.get("id") is not None:
             return str(creator["id"]) == str(self._whoami().get("id"))
         if creator not in (None, ""):
-            return _id_of(creator, "person") == str(self._whoami().get("id"))
+            return convert.id_of(creator, "person") == str(self._whoami().get("id"))
         return True
 
     def request_count(self) -> int:
@@ -466,120 +428,3 @@ class SyncSketchEndpoint(Endpoint):
 
     def close(self) -> None:
         self.api.close()
-
-
-# -- their objects to ours -----------------------------------------------------------------------
-def _item(raw: dict[str, Any]) -> Item:
-    item_id = str(raw["id"])
-    media = None
-    if raw.get("media_url") and raw.get("revision_id") is not None:
-        media = MediaRef(token=f"{item_id}:{raw['revision_id']}", filename=_media_filename(raw))
-    return Item(
-        id=item_id,
-        name=str(raw.get("name") or ""),
-        status=raw.get("approval_status") or None,
-        media=media,
-        link=_link_of(raw),
-        token=raw.get("modified"),
-        modified=_time(raw.get("modified")),
-    )
-
-
-def _is_note(raw: dict[str, Any]) -> bool:
-    return raw.get("type") in NOTE_TYPES and bool(str(raw.get("text") or "").strip())
-
-
-def _note(raw: dict[str, Any]) -> Note:
-    text, attributed, _ = notetext.parse(str(raw.get("text") or ""))
-    creator = raw.get("creator") or None
-    author = attributed or (_person(creator) if creator else None)
-    frame = _frame_number(raw.get("frame"))
-    parent = raw.get("parent_id") or raw.get("parent")
-    return Note(
-        id=str(raw["id"]),
-        item=_id_of(raw, "item"),
-        text=text,
-        parent=_id_of(parent, "frame") if parent else None,
-        author=author,
-        frame=int(frame) + 1 if frame else None,
-        created=_time(raw.get("created")),
-        modified=_time(raw.get("modified")),
-        token=raw.get("modified"),
-    )
-
-
-def _person(raw: dict[str, Any]) -> Person:
-    return Person(email=raw.get("email") or None, name=raw.get("full_name") or None)
-
-
-def _parent_fields(parent: str) -> dict[str, Any]:
-    """A reply's parent in both forms: which one the service reads is not documented
-    (Tastypie takes a resource URI in ``parent``; frames read back carry ``parent_id``)."""
-    return {"parent": frame_uri(parent), "parent_id": int(parent) if parent.isdigit() else parent}
-
-
-def _words(text: Any) -> str:
-    return normalize_text(notetext.parse(str(text or ""))[0])
-
-
-def _frame_number(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _frame_out(frame: int | None) -> int:
-    """Ours are 1-based, theirs 0-based. SyncSketch has no "no frame": such notes go on its first
-    frame, and its first frame reads back as no frame. Stills (every comment on frame 0) and
-    frameless tracker notes are far more common than notes on the very first frame of a clip."""
-    return max(0, frame - 1) if frame is not None else 0
-
-
-def _link_of(raw: dict[str, Any]) -> str | None:
-    try:
-        metadata = json.loads(raw.get("metadata") or "{}")
-    except (TypeError, ValueError):
-        return None
-    link = metadata.get(LINK_KEY) if isinstance(metadata, dict) else None
-    return link if isinstance(link, str) and link else None
-
-
-def _with_link(metadata: Any, link: str) -> str:
-    """The item's metadata with syncd's link added, keeping whatever else others stored."""
-    try:
-        current = json.loads(metadata or "{}")
-    except (TypeError, ValueError):
-        current = {}
-    if not isinstance(current, dict):
-        current = {}
-    return json.dumps({**current, LINK_KEY: link})
-
-
-def _media_filename(raw: dict[str, Any]) -> str:
-    """The uploaded file's name (the media URL's last part), else the item's name."""
-    url = str(raw.get("media_url") or "")
-    name = unquote(PurePosixPath(urlsplit(url).path).name) if url else ""
-    return name or str(raw.get("name") or raw["id"])
-
-
-def _id_of(value: Any, kind: str) -> str:
-    """An id from a bare id, a resource URI or an object holding ``<kind>_id``/``<kind>``."""
-    if isinstance(value, dict):
-        value = value.get(f"{kind}_id") or value.get(kind)
-    text = str(value or "").rstrip("/")
-    return text.rsplit("/", 1)[-1]
-
-
-def _time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-
-
-class _NotCreatedYet(Exception):
-    """The selector's review does not exist and a dry run may not create it."""

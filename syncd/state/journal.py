@@ -1,0 +1,125 @@
+"""The journal: every remote write, opened before it is sent and closed with its outcome.
+
+A write still ``pending`` when a run starts was cut short by a killed process; a create whose
+outcome is unknown (``doubt``, or ``interrupted``) keeps its intent, which the next run's
+planner uses to recognise the note the system made even where it put it elsewhere than asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, update
+
+from syncd.core.recorded import InDoubt
+from syncd.state import schema as t
+from syncd.state.clock import now
+
+
+class Journal:
+    engine: Engine
+
+    def transaction(self) -> Any: ...
+
+    # -- journal ---------------------------------------------------------------------------------
+    def journal_begin(
+        self,
+        run_id: int,
+        mapping: str,
+        endpoint: str,
+        action: str,
+        link: str | None,
+        *,
+        intent: dict[str, Any] | None = None,
+    ) -> int:
+        with self.transaction() as conn:
+            result = conn.execute(
+                t.journal.insert().values(
+                    run_id=run_id,
+                    mapping=mapping,
+                    endpoint=endpoint,
+                    action=action,
+                    link_id=link,
+                    state="pending",
+                    at=now(),
+                    intent=None if intent is None else json.dumps(intent, separators=(",", ":")),
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def journal_end(
+        self,
+        conn: Connection,
+        entry: int,
+        state: str,
+        native: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        conn.execute(
+            update(t.journal)
+            .where(t.journal.c.id == entry)
+            .values(state=state, native_id=native, detail=detail, at=now())
+        )
+
+    def pending_journal(self, mapping: str) -> list[dict[str, Any]]:
+        """Writes started but never recorded: a run was killed between the write and its record."""
+        with self.engine.connect() as conn:
+            rows = (
+                conn.execute(
+                    select(t.journal).where(
+                        t.journal.c.mapping == mapping, t.journal.c.state == "pending"
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in rows]
+
+    def close_pending(self, mapping: str) -> None:
+        """Mark the writes and runs of a killed process as interrupted."""
+        with self.transaction() as conn:
+            conn.execute(
+                update(t.runs)
+                .where(t.runs.c.mapping == mapping, t.runs.c.outcome == "running")
+                .values(outcome="interrupted", finished_at=now())
+            )
+            conn.execute(
+                update(t.journal)
+                .where(t.journal.c.mapping == mapping, t.journal.c.state == "pending")
+                .values(state="interrupted", at=now())
+            )
+
+    def in_doubt(self, mapping: str) -> list[tuple[int, InDoubt]]:
+        """Creates whose outcome is unknown (a lost answer, a killed run), with their intent."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    t.journal.c.id, t.journal.c.link_id, t.journal.c.endpoint, t.journal.c.intent
+                )
+                .where(
+                    t.journal.c.mapping == mapping,
+                    t.journal.c.state.in_(("interrupted", "doubt")),
+                    t.journal.c.intent.is_not(None),
+                )
+                .order_by(t.journal.c.id)
+            ).all()
+        out = []
+        for entry, link, endpoint, intent in rows:
+            try:
+                data = json.loads(intent)
+                out.append(
+                    (entry, InDoubt(link, endpoint, data["item"], data.get("parent"), data["fp"]))
+                )
+            except (ValueError, KeyError, TypeError):
+                continue
+        return out
+
+    def resolve(self, entries: Iterable[int]) -> None:
+        """The planner has seen these creates in doubt: they need no more looking for."""
+        ids = list(entries)
+        if not ids:
+            return
+        with self.transaction() as conn:
+            conn.execute(update(t.journal).where(t.journal.c.id.in_(ids)).values(state="resolved"))
