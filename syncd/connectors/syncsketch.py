@@ -154,7 +154,10 @@ class SyncSketchEndpoint(Endpoint):
         items = tuple(_item(i) for i in raw_items)
         frames = sorted(raw_frames, key=lambda f: int(f["id"]))
         notes = tuple(_note(f) for f in frames if _is_note(f) and _id_of(f, "item") in self._items)
-        return Snapshot(items=items, notes=notes)
+        # the review's web address, for the status page's "open in SyncSketch" links
+        url = (self._review or {}).get("reviewURL")
+        extra = {"review_url": url} if isinstance(url, str) and url.startswith("http") else {}
+        return Snapshot(items=items, notes=notes, extra=extra)
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
