@@ -127,6 +127,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args)
     store = open_store(config, repair=False)
+    if getattr(args, "html", None):
+        from syncd.statuspage.static import snapshot_of
+
+        size = snapshot_of(config, store, Path(args.html))
+        print(f"{args.html}: status of {len(config.mappings)} mapping(s), {size / 1024:.0f} KiB")
+        return EXIT_OK
     report = []
     for mapping in config.mappings:
         runs = store.last_runs(mapping.name, limit=5)
