@@ -35,7 +35,7 @@ def sparkline(runs: Sequence[RunView], slots: int = 30) -> Markup:
             role="img",
             aria_label=label,
         )
-    width = WIDTH / slots
+    width = WIDTH / max(len(shown), 12)  # a short history gets wider columns, not slivers
     longest = max((r.duration or 0.0) for r in shown) or 1.0
     busiest = max(r.writes + r.failures for r in shown) or 1
     for index, run in enumerate(shown):

@@ -138,9 +138,14 @@ def _health(
     return "ok", "in step"
 
 
+def _text(value: object) -> str:
+    """A selector value as the configuration file spells it (``true``, not ``True``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _endpoints(context: PageContext, mapping: MappingConfig) -> list[EndpointView]:
     return [
-        EndpointView(name, context.system_type(name), {k: str(v) for k, v in selector.items()})
+        EndpointView(name, context.system_type(name), {k: _text(v) for k, v in selector.items()})
         for name, selector in mapping.endpoints.items()
     ]
 
