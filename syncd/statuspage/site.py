@@ -11,12 +11,13 @@ the login form answers 401 without the token.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import structlog
 
 from syncd.statuspage.auth import UiAuth, clear_cookie, safe_next
 from syncd.statuspage.context import PageContext, secret_values
@@ -28,6 +29,7 @@ from syncd.statuspage.layout import crumbs, document
 from syncd.statuspage.links import ServedLinks
 from syncd.statuspage.pages import mapping_page, overview
 
+log = structlog.get_logger("syncd.service.http")
 HTML = "text/html; charset=utf-8"
 SECURITY_HEADERS = (
     (
@@ -119,6 +121,7 @@ class StatusSite:
         try:
             return self._route(path)
         except Exception as exc:  # a page that cannot render is a 500 with words, not a crash
+            log.error("status page failed", path=path, exc_info=True)
             body_text = join(
                 [el("h1", "This page cannot be shown"), el("p", f"{type(exc).__name__}: {exc}")]
             )
@@ -153,6 +156,7 @@ class StatusSite:
         where = safe_next((form.get("next") or ["/"])[0])
         if token and self.auth.token_ok(token):
             return self._redirect(where, [("Set-Cookie", self.auth.set_cookie(secure))])
+        log.warning("status page login refused: wrong token")
         self.auth.failed()
         return self._page(401, "log in", login_form(where, "That token is not right."))
 
@@ -187,7 +191,3 @@ class StatusSite:
                 return self._not_found(context, f"no mapping named {name!r}")
             return self._page(200, name, mapping_page(detail, self.links, context.now), context)
         return self._not_found(context, "no such page")
-
-
-def error_json(status: int, message: str) -> Response:
-    return Response(status, json.dumps({"error": message}).encode() + b"\n", "application/json")

@@ -120,3 +120,38 @@ def test_thumbnail_lookup_in_the_media_cache(tmp_path: Path) -> None:
     assert thumbnails.jpeg("ef" * 32) is None  # never found: never served
     hooked = Thumbnails(lambda digest: None)
     assert hooked.find(sha) is None
+
+
+def test_health_words() -> None:
+    from syncd.statuspage.data import _health
+
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    ok = _run(1, "ok", 1.0, {})
+    assert _health(ok, now - timedelta(minutes=5), 1800, now) == ("ok", "in step")
+    assert _health(ok, now - timedelta(hours=2), 1800, now) == (
+        "stale",
+        "no success for 2h (limit 30m)",
+    )
+    assert _health(None, None, 1800, now) == ("stale", "never run")
+    assert _health(_run(2, "failed", 1, {}), None, 1800, now) == ("failing", "the last run failed")
+    assert _health(_run(3, "refused", 1, {}), now, 1800, now)[0] == "failing"
+    assert _health(_run(4, "stopped", 1, {}), now, 1800, now)[0] == "ok"
+
+
+def test_next_run_from_the_schedule() -> None:
+    from syncd.config.loader import Schedule
+    from syncd.statuspage.data import next_run
+
+    class Mapping:
+        def __init__(self, schedule: Schedule) -> None:
+            self.schedule = schedule
+
+    now = datetime(2026, 6, 1, 12, 0, 30, tzinfo=UTC)
+    every = Mapping(Schedule(every=120))
+    last = _run(1, "ok", 1.0, {})  # started 2026-01-01 00:01
+    assert next_run(every, None, now) == now  # type: ignore[arg-type]
+    assert next_run(every, last, now) == now  # type: ignore[arg-type]  # overdue: due now
+    recent = RunView(2, now - timedelta(seconds=30), now, "ok", {}, None, [])
+    assert next_run(every, recent, now) == now + timedelta(seconds=90)  # type: ignore[arg-type]
+    cron = Mapping(Schedule(cron="*/5 9-20 * * *"))
+    assert next_run(cron, None, now) == datetime(2026, 6, 1, 12, 5, tzinfo=UTC)  # type: ignore[arg-type]
