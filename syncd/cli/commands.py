@@ -144,6 +144,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     config = _config(args)
     store = open_store(config, repair=False)
+    if getattr(args, "html", None):
+        from syncd.statuspage.static import snapshot_of
+
+        size = snapshot_of(config, store, Path(args.html))
+        print(f"{args.html}: status of {len(config.mappings)} mapping(s), {size / 1024:.0f} KiB")
+        return EXIT_OK
     report = []
     for mapping in config.mappings:
         runs = store.last_runs(mapping.name, limit=5)
@@ -195,13 +201,14 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"  last error (run {entry['last_error']['run']}): {entry['last_error']['error']}"
             )
         last = entry["last_runs"][0] if entry["last_runs"] else None
-        if last and last["problems"]:
+        shown = [p for p in last["problems"] if p.get("severity") != "info"] if last else []
+        if last and shown:
             print(f"  problems of run {last['id']}:")
-            for problem in last["problems"][:20]:
+            for problem in shown[:20]:
                 where = f"{problem['endpoint']}: " if problem.get("endpoint") else ""
                 print(f"    {problem['severity']}: {where}{problem['message']}")
-            if len(last["problems"]) > 20:
-                print(f"    … and {len(last['problems']) - 20} more (syncd status --json)")
+            if len(shown) > 20:
+                print(f"    … and {len(shown) - 20} more (syncd status --json)")
     return EXIT_OK
 
 

@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "status", parents=[common], help="mappings, last runs, link counts, last errors"
     )
     status.add_argument("--json", action="store_true")
+    status.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the status pages as one self-contained HTML file (to mail or share)",
+    )
 
     sub.add_parser("check", parents=[common], help="check the configuration and connectivity")
 

@@ -126,7 +126,8 @@ SERVICE = {
         "listen": {
             "type": "string",
             "default": "",
-            "description": "host:port for /healthz and /metrics; empty disables it.",
+            "description": "host:port for /healthz, /metrics, webhooks and the status page; "
+            "empty disables it.",
             "examples": ["127.0.0.1:9107"],
         },
         "healthy_within": {
@@ -141,6 +142,18 @@ SERVICE = {
                 "secret": _secret("HMAC-SHA256 key for X-Syncd-Signature."),
                 "token": _secret("Shared token accepted in X-Syncd-Token instead."),
                 "replay_window": {**DURATION, "default": "5m"},
+            },
+        },
+        "ui": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "The read-only status page at / on the listener. It shows names, "
+            "notes and thumbnails, so it is off unless a token is set.",
+            "properties": {
+                "token": _secret(
+                    "Token for the status page: `Authorization: Bearer <token>`, or typed once "
+                    "into its login form."
+                ),
             },
         },
         "lease_seconds": {

@@ -17,7 +17,7 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
@@ -40,6 +40,9 @@ from syncd.service.systemd import Notifier
 from syncd.service.triggers import LiveTriggers
 from syncd.service.webhook import WebhookAuth
 from syncd.sync.runtime import open_store, require_mappings, select_mappings, state_url
+
+if TYPE_CHECKING:
+    from syncd.statuspage.site import StatusSite
 
 log = structlog.get_logger("syncd.service")
 
@@ -95,6 +98,7 @@ class Daemon:
         self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
         self._webhook = _auth(config)
         self.listener: Listener | None = None
+        self._site: StatusSite | None = None
         self.events = LiveTriggers(self._on_live_event)
         self._wake = threading.Event()
         self._stop_requested = False
@@ -110,6 +114,26 @@ class Daemon:
 
     def webhook_auth(self) -> WebhookAuth:
         return self._webhook
+
+    def status_site(self) -> StatusSite | None:
+        return self._site
+
+    def next_runs(self) -> dict[str, datetime | None]:
+        """When the scheduler runs each active mapping next, for the status page."""
+        jobs = {job.id: job for job in self.scheduler.get_jobs()}
+        return {
+            name: getattr(jobs.get(name), "next_run_time", None) for name in sorted(self.active)
+        }
+
+    def _make_site(self) -> None:
+        """The status page from the current configuration (off without ``service.ui.token``)."""
+        from syncd.statuspage.serve import announce, make_site
+
+        self._site = make_site(
+            lambda: self.config, self.store, lambda: self.active.keys(), self.next_runs
+        )
+        if self.listener is not None:
+            announce(self._site, self.listener.address)
 
     def trigger(self, mapping: str, source: str) -> bool:
         if mapping not in self.active or self.stopping.is_set():
@@ -161,6 +185,7 @@ class Daemon:
         listen = str(_setting(self.config, "listen", "") or "")
         if listen:
             self.listener = Listener(listen, self)
+            self._make_site()
             self.listener.start()
         if not self._webhook.enabled and self.listener is not None:
             log.info("webhooks off: set service.webhook.secret or token to enable them")
@@ -186,9 +211,12 @@ class Daemon:
             log.warning("service.listen changes only on restart")
         if new.service.get("webhook") != self.config.service.get("webhook"):
             self._webhook = _auth(new)
+        ui_changed = new.service.get("ui") != self.config.service.get("ui")
         old = self.active
         self.config = new
         self.active = selected
+        if ui_changed and self.listener is not None:
+            self._make_site()
         for name in old.keys() - selected.keys():
             if self.scheduler.get_job(name) is not None:
                 self.scheduler.remove_job(name)

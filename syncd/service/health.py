@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-
-from syncd.service.monitor import SUCCESS
-from syncd.state import schema as t
+from syncd.state.history import SUCCESS, last_outcomes, last_successes
 from syncd.state.store import StateStore
 
 
@@ -23,38 +20,6 @@ from syncd.state.store import StateStore
 class Health:
     ok: bool
     detail: dict[str, Any]
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def last_successes(store: StateStore, mappings: list[str]) -> dict[str, datetime]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(t.runs.c.mapping, func.max(t.runs.c.finished_at))
-            .where(t.runs.c.mapping.in_(mappings), t.runs.c.outcome.in_(sorted(SUCCESS)))
-            .group_by(t.runs.c.mapping)
-        ).all()
-    return {name: stamp for name, stamp in ((r[0], _aware(r[1])) for r in rows) if stamp}
-
-
-def last_outcomes(store: StateStore, mappings: list[str]) -> dict[str, tuple[str, str | None]]:
-    latest = (
-        select(t.runs.c.mapping, func.max(t.runs.c.id).label("id"))
-        .where(t.runs.c.mapping.in_(mappings), t.runs.c.outcome != "running")
-        .group_by(t.runs.c.mapping)
-        .subquery()
-    )
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(t.runs.c.mapping, t.runs.c.outcome, t.runs.c.error).join(
-                latest, t.runs.c.id == latest.c.id
-            )
-        ).all()
-    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def check_health(

@@ -1,8 +1,9 @@
-"""The service's HTTP door: ``/healthz``, ``/metrics`` and ``POST /hooks/<mapping>``.
+"""The service's HTTP door: ``/healthz``, ``/metrics``, ``POST /hooks/<mapping>`` and, when
+``service.ui.token`` is set, the status page at ``/``.
 
-The standard library's threading server is enough for a handful of probes and webhooks and adds
-no dependency. It binds to loopback unless ``service.listen`` names another host: put a reverse
-proxy with TLS in front when webhooks come from outside.
+The standard library's threading server is enough for a handful of probes, webhooks and page
+views and adds no dependency. It binds to loopback unless ``service.listen`` names another host:
+put a reverse proxy with TLS in front when webhooks or page views come from outside.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 
@@ -19,6 +20,9 @@ from syncd.errors import ConfigError
 from syncd.service.health import Health
 from syncd.service.metrics import CONTENT_TYPE
 from syncd.service.webhook import WebhookAuth
+
+if TYPE_CHECKING:
+    from syncd.statuspage.site import Response, StatusSite
 
 log = structlog.get_logger("syncd.service.http")
 MAX_BODY = 1 << 20
@@ -35,6 +39,10 @@ class Service(Protocol):
 
     def trigger(self, mapping: str, source: str) -> bool:
         """Queue an immediate run; False when there is no such mapping."""
+        ...
+
+    def status_site(self) -> StatusSite | None:
+        """The status page, or None when it is off (its paths then answer 404)."""
         ...
 
 
@@ -72,6 +80,28 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data, default=str).encode() + b"\n")
 
+    def _answer(self, answer: Response) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for key, value in answer.headers:
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def _page(self, method: str, body: bytes = b"") -> bool:
+        """Answer from the status page when it is on and the path is one of its own."""
+        site = self.server.service.status_site()
+        if site is None:
+            return False
+        headers = {key.title(): value for key, value in self.headers.items()}
+        answer = site.handle(method, self.path, headers, body)
+        if answer is None:
+            return False
+        self._answer(answer)
+        return True
+
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         service = self.server.service
@@ -80,14 +110,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200 if health.ok else 503, health.detail)
         elif path == "/metrics":
             self._send(200, service.metrics_text(), CONTENT_TYPE)
-        else:
+        elif not self._page("GET"):
             self._json(404, {"error": "not found"})
 
     do_HEAD = do_GET
 
     def do_POST(self) -> None:
         path = self.path.split("?", 1)[0]
-        if not path.startswith("/hooks/"):
+        hook = path.startswith("/hooks/")
+        if not hook and path not in ("/login", "/logout"):
             self._json(404, {"error": "not found"})
             return
         length = int(self.headers.get("Content-Length") or 0)
@@ -95,6 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(413, {"error": "body too large"})
             return
         body = self.rfile.read(length) if length else b""
+        if not hook:
+            if not self._page("POST", body):
+                self._json(404, {"error": "not found"})
+            return
         mapping = path.removeprefix("/hooks/").strip("/")
         accepted, reason = self.server.service.webhook_auth().check(self.headers, body)
         if not accepted:

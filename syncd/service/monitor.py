@@ -12,11 +12,11 @@ import time
 import structlog
 
 from syncd.service.metrics import Metrics
+from syncd.state.history import SUCCESS
 from syncd.sync.engine import RunMonitor, RunResult
 
 log = structlog.get_logger("syncd.service")
 
-SUCCESS = frozenset({"ok", "partial"})
 """Outcomes that count as the mapping being in sync; ``partial`` skipped some objects only."""
 
 

@@ -6,13 +6,16 @@ import json
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 
 from syncd.state import schema as t
 from syncd.state.clock import now
+
+SUCCESS = frozenset({"ok", "partial"})
+"""Run outcomes that count as the mapping having done its job (some objects may have failed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +104,37 @@ class RunHistory:
                 .group_by(t.links.c.kind)
             ).all()
         return {kind: count for kind, count in rows}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def last_successes(store: RunHistory, mappings: list[str]) -> dict[str, datetime]:
+    """When each mapping last finished a run that counts as a success."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.runs.c.mapping, func.max(t.runs.c.finished_at))
+            .where(t.runs.c.mapping.in_(mappings), t.runs.c.outcome.in_(sorted(SUCCESS)))
+            .group_by(t.runs.c.mapping)
+        ).all()
+    return {name: stamp for name, stamp in ((r[0], _aware(r[1])) for r in rows) if stamp}
+
+
+def last_outcomes(store: RunHistory, mappings: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Each mapping's last finished run: its outcome and error."""
+    latest = (
+        select(t.runs.c.mapping, func.max(t.runs.c.id).label("id"))
+        .where(t.runs.c.mapping.in_(mappings), t.runs.c.outcome != "running")
+        .group_by(t.runs.c.mapping)
+        .subquery()
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.runs.c.mapping, t.runs.c.outcome, t.runs.c.error).join(
+                latest, t.runs.c.id == latest.c.id
+            )
+        ).all()
+    return {r[0]: (r[1], r[2]) for r in rows}

@@ -65,8 +65,13 @@ class RunResult:
         return self.outcome != "ok"
 
     def reported(self) -> list[dict[str, Any]]:
-        """The run's warnings, errors and failures, as kept in the run history."""
-        kept = [p for p in self.plan.problems if p.severity != "info"] + self.failures
+        """The run's problems and failures, as kept in the run history.
+
+        Errors and warnings come first; notices (a conflict settled by the policy, a deletion
+        undone because deletes are off) follow, so the status page can show them too.
+        """
+        notices = [p for p in self.plan.problems if p.severity == "info"]
+        kept = [p for p in self.plan.problems if p.severity != "info"] + self.failures + notices
         return [
             {"endpoint": p.endpoint, "link": p.link, "message": p.message, "severity": p.severity}
             for p in kept[:200]

@@ -110,6 +110,16 @@ mappings:
     assert "12345" not in message
 
 
+def test_status_page_token_is_a_secret_setting(tmp_path: Path) -> None:
+    text = GOOD + 'service:\n  listen: 127.0.0.1:9107\n  ui: {token: "${UI}"}\n'
+    config = load_config(write(tmp_path, text), env={"UI": "a-long-token"})
+    assert config.service["ui"] == {"token": "a-long-token"}
+    message = error_of(tmp_path, text.replace("token:", "tokn:"), env={"UI": "x"})
+    assert "service.ui.tokn: unknown key (did you mean 'token'?)" in message
+    message = error_of(tmp_path, text.replace('"${UI}"', "987654321"))
+    assert "service.ui.token" in message and "987654321" not in message
+
+
 def test_endpoint_must_name_a_system(tmp_path: Path) -> None:
     message = error_of(
         tmp_path, GOOD.replace("      b: {review: dailies}", "      bb: {review: x}")

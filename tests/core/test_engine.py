@@ -96,6 +96,11 @@ def test_conflict_designated_side_wins(tmp_path: Path) -> None:
     result = rig.run()
     assert rig.texts(rig.a) == rig.texts(rig.b) == ["edit on b"]
     assert any("conflict on content" in p.message for p in result.plan.problems)
+    # the run history keeps the settled conflict as a notice, for the status page
+    (last,) = rig.store.last_runs("m", limit=1)
+    assert [p["severity"] for p in last.problems if "conflict on content" in p["message"]] == [
+        "info"
+    ]
 
 
 def test_conflict_last_writer_wins(rig: Rig) -> None:

@@ -16,8 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_reference_page_is_the_schema_written_out() -> None:
     committed = (ROOT / "docs" / "configuration.md").read_text()
     assert committed == reference(), (
-        "docs/configuration.md is out of date: run `syncd config reference > "
-        "docs/configuration.md`"
+        "docs/configuration.md is out of date: run `syncd config reference > docs/configuration.md`"
     )
 
 

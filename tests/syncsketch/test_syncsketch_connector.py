@@ -100,6 +100,10 @@ def test_snapshot_shape_and_order(seeded: Seeded) -> None:
     first = snap.items[0]
     assert first.media is None  # nothing uploaded yet
     assert first.modified is not None and first.modified.utcoffset() is not None
+    # the review's web address travels with the snapshot, for links into SyncSketch
+    assert snap.extra["review_url"] == f"{seeded.standin.url}/sketch/" + (
+        seeded.store.reviews[seeded.review]["uuid"] + "/"
+    )
 
 
 def test_small_snapshot_costs_two_requests(seeded: Seeded) -> None:

@@ -127,7 +127,10 @@ class SyncSketchEndpoint(Endpoint):
             for f in frames
             if convert.is_note(f) and convert.id_of(f, "item") in self._items
         )
-        return Snapshot(items=items, notes=notes)
+        # the review's web address, for the status page's "open in SyncSketch" links
+        url = (self._review or {}).get("reviewURL")
+        extra = {"review_url": url} if isinstance(url, str) and url.startswith("http") else {}
+        return Snapshot(items=items, notes=notes, extra=extra)
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
