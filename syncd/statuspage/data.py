@@ -13,8 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from syncd.config import MappingConfig
-from syncd.state.history import SUCCESS, last_successes
-from syncd.state.history import RunSummary
+from syncd.state.history import SUCCESS, RunSummary, last_successes
 from syncd.statuspage.context import PageContext
 from syncd.statuspage.problems import ProblemView, open_problems
 from syncd.statuspage.reconcile import ItemRow, SideCounts, item_rows, side_counts
