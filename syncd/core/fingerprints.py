@@ -36,8 +36,11 @@ def note_fingerprint(content: NoteContent) -> str:
     parts = [normalize_text(content.text), "" if content.frame is None else str(content.frame)]
     for extra in fields(content)[2:]:
         value = getattr(content, extra.name)
-        if value not in (None, (), ""):
-            parts.append(f"{extra.name}={value!r}")
+        if value in (None, (), ""):
+            continue
+        if extra.name == "attachments":  # by content: names and each system's tokens aside
+            value = sorted(a.sha256 or f"?{a.token or a.filename}" for a in value)
+        parts.append(f"{extra.name}={value!r}")
     return _digest(_SEP.join(parts))
 
 

@@ -48,6 +48,25 @@ class LocalMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file on a note (a paint-over, a flattened sketch, a drawing), known by its content.
+
+    ``token`` is the system's own handle to fetch it (an attachment id, a URL) and ``sha256`` its
+    content hash: a connector sets it when the system says it for free; otherwise the engine
+    fills it in before planning (the state remembers it per system and token, so each file is
+    downloaded and hashed once). Notes hold the same attachments when they hold the same
+    contents, whatever their names and tokens. ``path`` is a local copy, for uploads.
+    """
+
+    filename: str
+    sha256: str | None = None
+    token: str | None = None
+    size: int | None = None
+    mime: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class NoteContent:
     """What a note says, as one value: what syncd fingerprints, compares and writes.
 
@@ -58,6 +77,7 @@ class NoteContent:
 
     text: str
     frame: int | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +105,11 @@ class Note:
     modified: datetime | None = None
     link: str | None = None
     token: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def content(self) -> NoteContent:
-        return NoteContent(self.text, self.frame)
+        return NoteContent(self.text, self.frame, self.attachments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +143,11 @@ class NewNote:
     author: Person | None = None
     frame: int | None = None
     created: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def content(self) -> NoteContent:
-        return NoteContent(self.text, self.frame)
+        return NoteContent(self.text, self.frame, self.attachments)
 
     @classmethod
     def from_note(cls, note: Note, *, item: str, link: str, parent: str | None) -> NewNote:
@@ -138,4 +160,5 @@ class NewNote:
             author=note.author,
             frame=note.frame,
             created=note.created,
+            attachments=note.attachments,
         )

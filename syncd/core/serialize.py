@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from syncd.core.model import Item, MediaRef, Note, Person, Snapshot
+from syncd.core.model import Attachment, Item, MediaRef, Note, Person, Snapshot
 
 
 def _dt(value: datetime | None) -> str | None:
@@ -58,6 +58,21 @@ def note_to_dict(note: Note) -> dict[str, Any]:
         "modified": _dt(note.modified),
         "link": note.link,
         "token": note.token,
+        **(
+            {"attachments": [_attachment_to_dict(a) for a in note.attachments]}
+            if note.attachments
+            else {}
+        ),
+    }
+
+
+def _attachment_to_dict(att: Attachment) -> dict[str, Any]:
+    return {
+        "filename": att.filename,
+        "sha256": att.sha256,
+        "token": att.token,
+        "size": att.size,
+        "mime": att.mime,
     }
 
 
@@ -74,6 +89,7 @@ def note_from_dict(data: dict[str, Any]) -> Note:
         modified=_parse_dt(data.get("modified")),
         link=data.get("link"),
         token=data.get("token"),
+        attachments=tuple(Attachment(**a) for a in data.get("attachments") or ()),
     )
 
 

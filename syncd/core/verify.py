@@ -38,7 +38,11 @@ def content_mismatch(expected: NoteContent, got: NoteContent) -> str | None:
         return None
     if normalize_text(expected.text) != normalize_text(got.text):
         return f"its text reads {_short(got.text)}, not {_short(expected.text)}"
-    return f"it is on frame {got.frame}, not {expected.frame}"
+    if expected.frame != got.frame:
+        return f"it is on frame {got.frame}, not {expected.frame}"
+    want = sorted(a.filename for a in expected.attachments)
+    held = sorted(a.filename for a in got.attachments)
+    return f"it carries the attachments {held or 'none'}, not {want or 'none'}"
 
 
 def order_mismatch(asked: Sequence[str], got: Sequence[str]) -> str | None:
