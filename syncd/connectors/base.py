@@ -12,7 +12,16 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from syncd.core.capabilities import Capabilities
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Snapshot
+from syncd.core.model import (
+    Attachment,
+    Item,
+    LocalMedia,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Snapshot,
+)
 from syncd.errors import FatalError
 
 MALFORMED = (KeyError, IndexError, TypeError, AttributeError, ValueError)
@@ -59,6 +68,10 @@ class Endpoint(ABC):
         """Cheap connectivity and rights check; returns a one-line description of the review."""
         snap = self.snapshot()
         return f"{len(snap.items)} items, {len(snap.notes)} notes"
+
+    def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
+        """Download a note's attachment into ``dest_dir`` (streamed, hashed on the way)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot download attachments")
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         """Download the item's media into ``dest_dir`` (streamed, never held in memory)."""

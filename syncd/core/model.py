@@ -39,12 +39,21 @@ class MediaRef:
 
 @dataclass(frozen=True, slots=True)
 class LocalMedia:
-    """Media bytes that sit in a local file, ready to be uploaded."""
+    """Media bytes that sit in a local file, ready to be uploaded.
+
+    ``fps`` and ``frames`` travel with a movie when probing found them (SyncSketch counts frames
+    from the frame rate it is given); ``thumbnail`` is a small picture of it where a system
+    wants one; ``url`` is where the source system serves it, when it says.
+    """
 
     path: Path
     sha256: str
     filename: str
     size: int
+    fps: float | None = None
+    frames: int | None = None
+    thumbnail: Path | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

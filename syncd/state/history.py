@@ -29,6 +29,8 @@ class RunSummary:
     error: str | None
     problems: list[dict[str, Any]] = field(default_factory=list)
     """Warnings and failures of the run: endpoint, link, message, severity."""
+    transfers: dict[str, Any] = field(default_factory=dict)
+    """The run's media transfer report (downloads, uploads, reused, bytes, what failed)."""
 
 
 class RunHistory:
@@ -56,6 +58,7 @@ class RunHistory:
         counts: dict[str, int],
         error: str | None = None,
         problems: list[dict[str, Any]] | None = None,
+        transfers: dict[str, Any] | None = None,
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -67,6 +70,7 @@ class RunHistory:
                     counts=json.dumps(counts),
                     error=error,
                     problems=json.dumps(problems) if problems else None,
+                    transfers=json.dumps(transfers) if transfers else None,
                 )
             )
 
@@ -92,6 +96,7 @@ class RunHistory:
                 json.loads(r["counts"]) if r["counts"] else {},
                 r["error"],
                 json.loads(r["problems"]) if r["problems"] else [],
+                json.loads(r["transfers"]) if r["transfers"] else {},
             )
             for r in rows
         ]

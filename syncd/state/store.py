@@ -30,7 +30,7 @@ from syncd.state.mediarecords import MediaRecords
 from syncd.state.sqlite_health import damage, move_aside, sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0002"
+HEAD = "0003"
 """The newest migration. A database already there is opened without importing Alembic (half a
 second of every command's start); ``tests/core/test_migrations.py`` keeps this in step."""
 _MIGRATION_LOCK = 0x73796E6364  # "syncd": the advisory lock serialising schema upgrades

@@ -24,15 +24,27 @@ from typing import Any
 import structlog
 
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
-from syncd.core.actions import Action, Bind, CreateNote, Plan, Problem, StateChange, label
-from syncd.core.model import Item, LocalMedia, Snapshot
+from syncd.core.actions import (
+    Action,
+    Bind,
+    CreateItem,
+    CreateNote,
+    Plan,
+    Problem,
+    SetMedia,
+    StateChange,
+    label,
+)
+from syncd.core.model import Item, Snapshot
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
 from syncd.errors import FatalError, RetriableError, SafetyStop, SyncdError
+from syncd.media.cache import MediaCache
 from syncd.state.store import StateStore
-from syncd.sync.writes import LandedWrong, Natives, Writes, fetch_validated
+from syncd.sync.media import MediaBroker, TransferLog
+from syncd.sync.writes import LandedWrong, Natives, Writes
 
 log = structlog.get_logger("syncd.engine")
 
@@ -48,6 +60,15 @@ class MappingRuntime:
     full_sync_every: int = 20
     """Incremental endpoints re-read everything every N cycles to catch what a feed missed."""
     media_dir: Path = Path(".")
+    """Where this mapping's media cache lives when no shared ``cache`` is given (tests)."""
+    cache: MediaCache | None = None
+    media_concurrency: int = 4
+    """Downloads that run side by side (``media.concurrency``)."""
+
+    def media_cache(self) -> MediaCache:
+        if self.cache is None:
+            self.cache = MediaCache(self.media_dir / "cache")
+        return self.cache
 
 
 @dataclass
@@ -59,6 +80,8 @@ class RunResult:
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Problem] = field(default_factory=list)
     duration: float = 0.0
+    media: TransferLog = field(default_factory=TransferLog)
+    """What media moved, reused or failed: the run's transfer report."""
 
     @property
     def failed(self) -> bool:
@@ -96,6 +119,7 @@ class RunResult:
                 }
                 for p in self.plan.problems
             ],
+            "media": self.media.to_dict(),
             "duration_s": round(self.duration, 3),
         }
 
@@ -142,11 +166,31 @@ class Engine:
                 raise FatalError(f"{name}: cannot read the review: {exc}") from exc
         return raw, cycles
 
+    def broker(self, rt: MappingRuntime) -> MediaBroker:
+        return MediaBroker(
+            rt.name, rt.endpoints, self.store, rt.media_cache(), concurrency=rt.media_concurrency
+        )
+
     def plan(
-        self, rt: MappingRuntime, *, allow_empty: bool = False, force_deletes: bool = False
+        self,
+        rt: MappingRuntime,
+        *,
+        allow_empty: bool = False,
+        force_deletes: bool = False,
+        broker: MediaBroker | None = None,
     ) -> tuple[Plan, dict[str, Snapshot], dict[str, int], Recorded]:
         raw, cycles = self.snapshots(rt)
         canonical = {ep: rt.statuses.canonicalize(ep, snap) for ep, snap in raw.items()}
+        broker = broker or self.broker(rt)
+        canonical, media_problems = broker.hash_snapshots(
+            canonical,
+            media=[
+                ep
+                for ep in canonical
+                if not rt.policy.media.off and rt.endpoints[ep].capabilities.has_media
+            ],
+            attachments=[] if rt.policy.notes.off else list(canonical),
+        )
         recorded = self.store.load(rt.name)
         for _, doubt in self.store.in_doubt(rt.name):
             recorded.in_doubt.setdefault(doubt.endpoint, []).append(doubt)
@@ -159,7 +203,9 @@ class Engine:
                 allow_empty=policy.allow_empty or allow_empty,
                 max_delete_share=1.0 if force_deletes else policy.max_delete_share,
             )
-        return make_plan(recorded, canonical, policy), raw, cycles, recorded
+        planned = make_plan(recorded, canonical, policy)
+        planned.problems[:0] = media_problems
+        return planned, raw, cycles, recorded
 
     # -- a whole run -----------------------------------------------------------------------------
     def run(
@@ -196,8 +242,10 @@ class Engine:
         try:
             if interrupted:
                 bound.warning("previous run was interrupted; recovering", writes=len(interrupted))
+            broker = self.broker(rt)
+            result.media = broker.log
             plan, raw, cycles, recorded = self.plan(
-                rt, allow_empty=allow_empty, force_deletes=force_deletes
+                rt, allow_empty=allow_empty, force_deletes=force_deletes, broker=broker
             )
             result.plan = plan
             for problem in plan.problems:
@@ -214,7 +262,7 @@ class Engine:
             self.store.resolve(entry for entry, _ in doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
-            if self.apply(rt, run_id, plan, natives, result, bound, should_stop):
+            if self.apply(rt, run_id, plan, natives, result, bound, should_stop, broker):
                 result.outcome = "stopped"
             else:
                 for name, snap in raw.items():
@@ -235,7 +283,12 @@ class Engine:
             if result.outcome == "ok" and result.failures:
                 result.outcome = "partial"
             self.store.finish_run(
-                run_id, result.outcome, dict(result.counts), error, result.reported()
+                run_id,
+                result.outcome,
+                dict(result.counts),
+                error,
+                result.reported(),
+                result.media.to_dict() if result.media else None,
             )
             bound.info(
                 "run finished",
@@ -256,20 +309,17 @@ class Engine:
         result: RunResult,
         bound: Any,
         should_stop: Callable[[], bool] | None = None,
+        broker: MediaBroker | None = None,
     ) -> bool:
         """Apply the plan's writes in order; True when ``should_stop`` cut it short.
 
         Each write's journal entry is opened (with the create's intent) before it is sent and
-        closed in the same transaction as the state facts its answer established.
+        closed in the same transaction as the state facts its answer established. The media the
+        writes will upload is downloaded first, side by side.
         """
-        writes = Writes(
-            rt.endpoints,
-            rt.statuses,
-            rt.policy,
-            natives,
-            lambda source, item: self._fetch(rt, source, item),
-            rt.media_dir,
-        )
+        broker = broker or self.broker(rt)
+        broker.prefetch(media_sources(plan.actions))
+        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker)
         for action in plan.actions:
             if should_stop is not None and should_stop():
                 bound.info("stopping between writes", remaining=len(plan.actions))
@@ -346,11 +396,16 @@ class Engine:
         )
         self.monitor.action(rt.name, kind, action.endpoint, False)
 
-    def _fetch(self, rt: MappingRuntime, source: str, item: Item) -> LocalMedia:
-        assert item.media is not None
-        media = fetch_validated(rt.endpoints[source], item, rt.media_dir / source)
-        self.store.remember_media(rt.name, source, item.media.token, media.sha256, media.size)
-        return media
+
+def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:
+    """(source endpoint, item) of every upload the plan asks for."""
+    out: list[tuple[str, Item]] = []
+    for action in actions:
+        if isinstance(action, CreateItem) and action.media_source and action.media_item:
+            out.append((action.media_source, action.media_item))
+        elif isinstance(action, SetMedia):
+            out.append((action.source, action.source_item))
+    return out
 
 
 def plan_only(store: StateStore, rt: MappingRuntime, **options: bool) -> Plan:

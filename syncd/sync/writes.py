@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncd.connectors.base import Endpoint
@@ -37,13 +36,13 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote
+from syncd.core.model import Item, NewItem, NewNote
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
 from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
 from syncd.errors import NotFound, SkippableError, SyncdError
-from syncd.media.images import validate as validate_media
+from syncd.sync.media import MediaBroker
 
 
 class LandedWrong(SkippableError):
@@ -90,19 +89,16 @@ class Natives:
         return native
 
 
-MediaFetcher = Callable[[str, Item], LocalMedia]
-
-
 @dataclass
 class Writes:
-    """The handlers of one run: they know the mapping's endpoints, status table and ids."""
+    """The handlers of one run: they know the mapping's endpoints, status table and ids, and
+    the run's media broker (which knows media by content)."""
 
     endpoints: dict[str, Endpoint]
     statuses: StatusTable
     policy: Policy
     natives: Natives
-    fetch: MediaFetcher
-    media_dir: Path = Path(".")
+    media: MediaBroker
     _handlers: dict[type, Callable[..., Prepared]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -137,7 +133,7 @@ class Writes:
         def send() -> list[StateChange]:
             media = None
             if action.media_source and action.media_item is not None:
-                media = self.fetch(action.media_source, action.media_item)
+                media = self.media.fetch(action.media_source, action.media_item)
             new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
             created = endpoint.create_item(new)
             changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
@@ -146,7 +142,9 @@ class Writes:
                 if created.media is None:
                     problems.append("the new item shows no media")
                 else:
-                    fp = media_fingerprint(ep, created.media)
+                    what = f"media of {action.item.name!r}"
+                    self.media.uploaded(ep, created.media.token, media, what)
+                    fp = media_fingerprint(ep, replace(created.media, sha256=media.sha256))
                     changes.append(Record(action.link, ep, "media", fp, action.media_gen))
             if status is not None and action.status is not None:
                 if not self._status_holds(ep, created, action.status):
@@ -200,11 +198,12 @@ class Writes:
         item_id = self.natives.require(action.link, ep, "item")
 
         def send() -> list[StateChange]:
-            media = self.fetch(action.source, action.source_item)
+            media = self.media.fetch(action.source, action.source_item)
             item = endpoint.set_media(item_id, media)
             if item.media is None:
                 raise LandedWrong(f"{ep}: item {item_id} shows no media after the upload")
-            fp = media_fingerprint(ep, item.media)
+            self.media.uploaded(ep, item.media.token, media, f"media of {item.name!r}")
+            fp = media_fingerprint(ep, replace(item.media, sha256=media.sha256))
             return [Record(action.link, ep, "media", fp, action.gen)]
 
         return Prepared(send)
@@ -301,12 +300,3 @@ class Writes:
             return [Record(action.link, ep, "content", fp, action.gen)]
 
         return Prepared(send)
-
-
-def fetch_validated(endpoint: Endpoint, item: Item, dest: Path) -> LocalMedia:
-    """Download an item's media and check it before it goes anywhere."""
-    assert item.media is not None
-    dest.mkdir(parents=True, exist_ok=True)
-    media = endpoint.fetch_media(item, dest)
-    validate_media(media)
-    return media

@@ -203,7 +203,9 @@ class SyncSketchEndpoint(Endpoint):
         media = item.media
         raw = self._upload_new(
             item.name,
-            lambda: self.api.upload(review_id, media.path, media.filename, name=item.name),
+            lambda: self.api.upload(
+                review_id, media.path, media.filename, name=item.name, sha256=media.sha256
+            ),
         )
         changes: dict[str, Any] = {"metadata": convert.with_link(raw.get("metadata"), item.link)}
         if item.status:
@@ -229,7 +231,9 @@ class SyncSketchEndpoint(Endpoint):
             return now if now.get("revision_id") != before.get("revision_id") else None
 
         raw = self.api.create_once(
-            lambda: self.api.upload(review_id, media.path, media.filename, parent_item=item_id),
+            lambda: self.api.upload(
+                review_id, media.path, media.filename, parent_item=item_id, sha256=media.sha256
+            ),
             landed,
         )
         return convert.item(self._remember_item(self._full(raw, item_id)))
