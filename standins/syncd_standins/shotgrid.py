@@ -9,7 +9,7 @@ back as HTTP 200 with ``{"exception": true, "message": ..., "error_code": ...}``
 does, so the client raises ``Fault``/``AuthenticationFault`` itself.  Switchable latency and
 HTTP failures let tests exercise the connector's retry paths.
 
-Run it alone with ``python -m syncd.standins.shotgrid --port 8082 --script syncd:KEY``.
+Run it alone with ``python -m syncd_standins.shotgrid --port 8082 --script syncd:KEY``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from syncd.standins import serve_in_background, shut_down
-from syncd.standins.shotgrid_store import FieldDef, Link, ShotGridFault, ShotGridStore
+from syncd_standins import serve_in_background, shut_down
+from syncd_standins.shotgrid_store import FieldDef, Link, ShotGridFault, ShotGridStore
 
 __all__ = ["ShotGridFault", "ShotGridStandIn", "ShotGridStore"]
 

@@ -6,7 +6,7 @@ and reads (the conformance tests drive it with that client); its failure modes (
 ``Retry-After``, 5xx, HTML error pages, dropped connections, latency) can be switched on
 at runtime so retry and back-off logic is tested against the behaviour it must survive.
 
-Run it alone with ``python -m syncd.standins.syncsketch --port 8081 --user alice:KEY``.
+Run it alone with ``python -m syncd_standins.syncsketch --port 8081 --user alice:KEY``.
 
 Endpoints (all paths end with ``/``; JSON unless noted):
 
@@ -52,8 +52,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from syncd.standins import serve_in_background, shut_down
-from syncd.standins.syncsketch_store import (
+from syncd_standins import serve_in_background, shut_down
+from syncd_standins.syncsketch_store import (
     DEFAULT_LIMIT,
     WRITABLE,
     ApiError,
