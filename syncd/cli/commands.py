@@ -289,9 +289,22 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from syncd.cli.demo import run_demo
+STANDINS_MISSING = (
+    "syncd: the demo runs on the SyncSketch and ShotGrid stand-ins (syncd-standins), which are "
+    "not installed; from a syncd checkout: pip install -e ./standins"
+)
 
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # the stand-ins are a separate distribution that the syncd wheel does not carry, so a plain
+    # `pip install syncd` has no demo: say what to install instead of showing an import error
+    try:
+        from syncd.cli.demo import run_demo
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "syncd_standins":
+            raise
+        print(STANDINS_MISSING, file=sys.stderr)
+        return EXIT_USAGE
     return run_demo(Path(args.dir), serve=args.serve)
 
 

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from shotgun_api3.lib import mockgun
+from syncd_standins.shotgrid import ShotGridStandIn
 
 from syncd.connectors import notetext, open_endpoint
 from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid.endpoint import ShotGridEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person, Snapshot
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
-from syncd.standins.shotgrid import ShotGridStandIn
 from tests.connectors.contract import EndpointContract, PNG_1x1
 from tests.shotgrid.conftest import KEY, SCRIPT
 from tests.shotgrid.mockgun_schema import mockgun_site

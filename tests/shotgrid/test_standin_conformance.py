@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 import shotgun_api3
-
-from syncd.standins.shotgrid import ShotGridStandIn
+from syncd_standins.shotgrid import ShotGridStandIn
 
 UTC = dt.UTC
 
@@ -479,7 +478,7 @@ def test_store_seeding_and_inspection(shotgrid_standin, sg):
 
 def test_command_line_serves_until_stopped():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "syncd.standins.shotgrid", "--port", "0", "--script", "cli:K"],
+        [sys.executable, "-m", "syncd_standins.shotgrid", "--port", "0", "--script", "cli:K"],
         stdout=subprocess.PIPE,
         text=True,
     )

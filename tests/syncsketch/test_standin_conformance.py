@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from syncd.standins.syncsketch import SyncSketchStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 
 @pytest.fixture
@@ -442,7 +441,7 @@ def test_command_line_serves_until_interrupted(syncsketch_api: Any) -> None:
         [
             sys.executable,
             "-m",
-            "syncd.standins.syncsketch",
+            "syncd_standins.syncsketch",
             "--port",
             "0",
             "--user",
