@@ -41,6 +41,9 @@ class Endpoint(ABC):
     """One review in one system. Subclasses read top to bottom as "theirs to ours and back"."""
 
     capabilities: Capabilities = Capabilities()
+    media_attempts: int = 3
+    """Tries of each upload (``media.attempts``); after the last one the endpoint deletes what
+    the upload half made before the failure is reported."""
     dry_run: bool = False
     """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
     it must not change anything, not even housekeeping or creating the review it selects."""

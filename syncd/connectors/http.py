@@ -137,12 +137,13 @@ class HttpClient:
         stream: bool = False,
         expect_json: bool = True,
         retry: bool = True,
+        attempts: int | None = None,
         ok_statuses: tuple[int, ...] = (),
     ) -> Any:
         """Send a request; return parsed JSON (or the response when ``expect_json`` is False)."""
         url = self.url(path)
         where = f"{self.system}: {method} {safe_url(url)}"
-        attempts = self.attempts if retry else 1
+        attempts = (attempts or self.attempts) if retry else 1
         last: RetriableError | None = None
         for attempt in range(1, attempts + 1):
             self.retrier.wait_turn()

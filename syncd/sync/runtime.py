@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from syncd.connectors.base import Endpoint
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import ConfigError, SyncdError
+from syncd.media.cache import MediaCache
+from syncd.media.cache import default_root as default_cache_root
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor, RunResult
 
@@ -71,7 +74,29 @@ def open_store(config: Config, *, upgrade: bool = True, repair: bool = True) -> 
 
 
 def media_dir(config: Config) -> Path:
-    return config.media_dir or data_dir() / "media"
+    """The media cache's folder: ``media.cache`` (or ``media_dir``), else the platform's."""
+    return config.media.cache or default_cache_root()
+
+
+_CACHES: dict[tuple[Path, int], MediaCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def media_cache(config: Config) -> MediaCache:
+    """One cache object per folder in a process, so that runs going on side by side (the
+    service's mappings) share its pins and its eviction lock."""
+    key = (media_dir(config), config.media.cache_size)
+    with _CACHES_LOCK:
+        cache = _CACHES.get(key)
+        if cache is None:
+            try:
+                cache = _CACHES[key] = MediaCache(key[0], key[1])
+            except OSError as exc:
+                raise ConfigError(
+                    f"{config.path}: media.cache: cannot use {key[0]} for the media cache "
+                    f"({exc.strerror or exc}); point media.cache at a folder syncd may write"
+                ) from None
+        return cache
 
 
 def open_endpoints(
@@ -84,6 +109,7 @@ def open_endpoints(
             system = config.systems[name]
             try:
                 endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+                endpoint.media_attempts = config.media.attempts
             except ConfigError as exc:
                 raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
             endpoint.dry_run = dry_run
@@ -135,7 +161,9 @@ def build_runtime(
         policy=policy,
         statuses=StatusTable.from_rows(mapping.statuses),
         full_sync_every=mapping.full_sync_every,
-        media_dir=media_dir(config) / mapping.name,
+        media_dir=media_dir(config),
+        cache=media_cache(config),
+        media_concurrency=config.media.concurrency,
     )
 
 

@@ -220,7 +220,12 @@ class KitsuApi:
 
     # -- files -------------------------------------------------------------------------------
     def upload_preview(
-        self, preview_id: str, path: Path, filename: str, sha256: str | None = None
+        self,
+        preview_id: str,
+        path: Path,
+        filename: str,
+        sha256: str | None = None,
+        attempts: int | None = None,
     ) -> dict[str, Any]:
         """Send a preview's file, streamed from disk; ``no_job`` makes Zou build its variants
         within the request."""
@@ -231,6 +236,7 @@ class KitsuApi:
                 f"/pictures/preview-files/{preview_id}",
                 params={"no_job": "true"},
                 upload=FileUpload("file", path, filename, expected_sha256=sha256),
+                attempts=attempts,
             ),
         )
 

@@ -103,7 +103,9 @@ class KitsuEndpoint(KitsuReader):
         comment = self._post_comment(task, "", status_id)
         try:
             preview = self.api.post(f"/actions/tasks/{task}/comments/{comment['id']}/add-preview")
-            uploaded = self.api.upload_preview(preview["id"], media.path, filename, media.sha256)
+            uploaded = self.api.upload_preview(
+                preview["id"], media.path, filename, media.sha256, self.media_attempts
+            )
         except Exception:
             # a refused file must not leave an empty preview behind in the task's history
             with contextlib.suppress(Exception):

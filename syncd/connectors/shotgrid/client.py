@@ -131,8 +131,12 @@ class ShotGridCalls:
         """Updates and deletes only: a batch of creates could not be looked for."""
         return self.call("batch", lambda: self.client.batch(requests))
 
-    def upload(self, entity: str, entity_id: int, path: str, **kw: Any) -> Any:
-        return self.call("upload", lambda: self.client.upload(entity, entity_id, path, **kw))
+    def upload(
+        self, entity: str, entity_id: int, path: str, *, attempts: int | None = None, **kw: Any
+    ) -> Any:
+        return self.call(
+            "upload", lambda: self.client.upload(entity, entity_id, path, **kw), attempts=attempts
+        )
 
     def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
         return self.call(
@@ -145,11 +149,11 @@ class ShotGridCalls:
             lambda: self.client.download_attachment(attachment, file_path=file_path),
         )
 
-    def call(self, what: str, fn: Callable[[], T]) -> T:
+    def call(self, what: str, fn: Callable[[], T], *, attempts: int | None = None) -> T:
         """``fn()`` with retries of what is transient; other failures in syncd's words."""
         last: list[str] = []
         try:
-            return self.retrier.retrying(lambda: self._attempt(what, fn, last))
+            return self.retrier.retrying(lambda: self._attempt(what, fn, last), attempts=attempts)
         except RetriableError as exc:
             raise self._gave_up(what, last, exc) from None
 

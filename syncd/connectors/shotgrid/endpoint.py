@@ -186,7 +186,8 @@ class ShotGridEndpoint(Endpoint):
         if item.media is None:
             raise NotFound(f"{self.name}: Version {item.id} has no uploaded movie")
         filename = Path(item.media.filename or f"attachment-{item.media.token}").name
-        path = dest_dir / filename
+        # the attachment's id first: two downloads into one folder never meet
+        path = dest_dir / f"{item.media.token}-{filename}"
         attachment = {"type": "Attachment", "id": int(item.media.token)}
         self.calls.download_attachment(attachment, file_path=str(path))
         digest = hashlib.sha256()
@@ -256,11 +257,17 @@ class ShotGridEndpoint(Endpoint):
             "Version",
             version_id,
             str(media.path),
+            attempts=self.media_attempts,
             field_name=self.fields.media,
             display_name=media.filename,
         )
-        if media.path.suffix.lower() in IMAGE_SUFFIXES:
-            self.calls.upload_thumbnail("Version", version_id, str(media.path))
+        # ShotGrid's ``image``: the small picture made once for the media (a movie's poster
+        # frame), never the whole file
+        thumbnail = media.thumbnail
+        if thumbnail is None and media.path.suffix.lower() in IMAGE_SUFFIXES:
+            thumbnail = media.path
+        if thumbnail is not None:
+            self.calls.upload_thumbnail("Version", version_id, str(thumbnail))
 
     def _item(self, version_id: int) -> Item:
         rows = self.queries.versions([version_id])

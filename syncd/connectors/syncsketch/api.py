@@ -217,9 +217,11 @@ class SyncSketchApi:
         return cast(dict[str, Any], self.http.patch(frame_uri(frame_id), json=changes))
 
     # -- retrying whole operations ------------------------------------------------------------
-    def create_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+    def create_once(
+        self, send: Callable[[], T], landed: Callable[[], T | None], *, attempts: int | None = None
+    ) -> T:
         """Send a non-idempotent request; after a transient failure, look before retrying."""
-        return self.http.retrier.once(send, landed)
+        return self.http.retrier.once(send, landed, attempts=attempts)
 
     def retrying(self, call: Callable[[], T]) -> T:
         """Retry a whole idempotent operation, such as a download that broke off half way."""

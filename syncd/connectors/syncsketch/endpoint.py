@@ -210,6 +210,8 @@ class SyncSketchEndpoint(Endpoint):
         changes: dict[str, Any] = {"metadata": convert.with_link(raw.get("metadata"), item.link)}
         if item.status:
             changes["approval_status"] = item.status
+        if media.fps:  # the upload calls take no frame rate; SyncSketch counts frames with it
+            changes["fps"] = media.fps
         try:
             raw = self._full(self.api.patch_item(str(raw["id"]), changes), str(raw["id"]))
         except SyncdError:
@@ -235,8 +237,12 @@ class SyncSketchEndpoint(Endpoint):
                 review_id, media.path, media.filename, parent_item=item_id, sha256=media.sha256
             ),
             landed,
+            attempts=self.media_attempts,
         )
-        return convert.item(self._remember_item(self._full(raw, item_id)))
+        raw = self._full(raw, item_id)
+        if media.fps and raw.get("fps") != media.fps:  # see create_item: set it, then check
+            raw = self._full(self.api.patch_item(item_id, {"fps": media.fps}), item_id)
+        return convert.item(self._remember_item(raw))
 
     def set_order(self, item_ids: list[str]) -> list[str]:
         """Listed items first, in that order; items syncd does not know keep their order after.
@@ -266,7 +272,7 @@ class SyncSketchEndpoint(Endpoint):
                     self._discard(str(raw["id"]))
 
         try:
-            return self.api.create_once(send, cleanup)
+            return self.api.create_once(send, cleanup, attempts=self.media_attempts)
         except SyncdError:
             cleanup()
             raise
