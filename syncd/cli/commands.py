@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import DatabaseError
 
 from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from syncd.cli.progress import TerminalProgress
 from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
@@ -61,12 +62,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = open_store(config)
     results: list[dict[str, Any]] = []
     code = EXIT_OK
+    bars = TerminalProgress() if TerminalProgress.wanted(args.json) else None
     for mapping in select_mappings(config, args.mapping):
         try:
             result = run_mapping(
                 config,
                 store,
                 mapping,
+                monitor=bars,
                 allow_empty=args.allow_empty,
                 force_deletes=args.force_deletes,
             )
@@ -174,6 +177,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "counts": r.counts,
                         "error": r.error,
                         "problems": r.problems,
+                        **({"progress": r.progress} if r.outcome == "running" else {}),
                     }
                     for r in runs
                 ],
@@ -194,6 +198,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print("  never run")
         for run in entry["last_runs"]:
             counts = ", ".join(f"{k}: {v}" for k, v in sorted(run["counts"].items())) or "-"
+            if run.get("progress"):
+                counts = _progress_text(run["progress"])
             stamp = run["started_at"].strftime("%Y-%m-%d %H:%M:%S") if run["started_at"] else "?"
             print(f"  run {run['id']:>5}  {stamp}  {run['outcome']:<8} {counts}")
         if entry["last_error"]:
@@ -210,6 +216,15 @@ def cmd_status(args: argparse.Namespace) -> int:
             if len(shown) > 20:
                 print(f"    … and {len(shown) - 20} more (syncd status --json)")
     return EXIT_OK
+
+
+def _progress_text(progress: dict[str, Any]) -> str:
+    text = f"{progress.get('done', 0)}/{progress.get('total', 0)} writes"
+    if progress.get("failed"):
+        text += f", {progress['failed']} failed"
+    if progress.get("eta_s") is not None:
+        text += f", about {max(1, round(progress['eta_s']))} s left"
+    return text
 
 
 # -- check ----------------------------------------------------------------------------------------

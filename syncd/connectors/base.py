@@ -1,7 +1,8 @@
 """The connector boundary: a handful of methods and the capabilities that say which of them work.
 
 An ``Endpoint`` is one review in one system (a Kitsu playlist, a SyncSketch review). The engine
-asks it for a snapshot, then applies canonical changes one object at a time; each write returns
+asks it for a snapshot, then applies canonical changes object by object (up to
+``write_concurrency`` at once, never two writes to one object together); each write returns
 the object as the system now holds it (from the system's answer, or read back), never an echo of
 what was asked, so the engine can check the write and record exactly what the system shows.
 """
@@ -44,6 +45,10 @@ class Endpoint(ABC):
     media_attempts: int = 3
     """Tries of each upload (``media.attempts``); after the last one the endpoint deletes what
     the upload half made before the failure is reported."""
+    write_concurrency: int = 1
+    """Writes the engine may have in flight on this endpoint at once (the system's
+    ``concurrency``). Connectors that cannot take concurrent writes (a file) keep 1; those that
+    raise it guard what their writes share (a playlist's entry list, a client per thread)."""
     dry_run: bool = False
     """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
     it must not change anything, not even housekeeping or creating the review it selects."""
@@ -119,6 +124,10 @@ class Endpoint(ABC):
     def expected_content(self, content: NoteContent) -> NoteContent:
         """The content as this system can hold it (see ``expected_note``)."""
         return content
+
+    def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
+        """The run's writes are all sent: save what the endpoint kept back (a review file
+        saves its run's writes once, here)."""
 
     def request_count(self) -> int:
         """Remote requests made so far (for metrics and benchmarks); 0 when not applicable."""

@@ -31,6 +31,8 @@ class RunSummary:
     """Warnings and failures of the run: endpoint, link, message, severity."""
     transfers: dict[str, Any] = field(default_factory=dict)
     """The run's media transfer report (downloads, uploads, reused, bytes, what failed)."""
+    progress: dict[str, Any] = field(default_factory=dict)
+    """How far the run's writes are (done, total, failed, in flight, ETA), kept while it runs."""
 
 
 class RunHistory:
@@ -50,6 +52,12 @@ class RunHistory:
                 )
             )
             return int(result.inserted_primary_key[0])
+
+    def run_progress(self, run_id: int, progress: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(t.runs).where(t.runs.c.id == run_id).values(progress=json.dumps(progress))
+            )
 
     def finish_run(
         self,
@@ -97,6 +105,7 @@ class RunHistory:
                 r["error"],
                 json.loads(r["problems"]) if r["problems"] else [],
                 json.loads(r["transfers"]) if r["transfers"] else {},
+                json.loads(r["progress"]) if r.get("progress") else {},
             )
             for r in rows
         ]

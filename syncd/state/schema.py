@@ -77,6 +77,8 @@ runs = Table(
     Column("problems", Text),
     # JSON of the run's media transfers: what moved, what was reused, what failed
     Column("transfers", Text),
+    # JSON of a running run's progress: writes done of planned, failed, in flight, ETA
+    Column("progress", Text),
     Index("ix_runs_mapping_started", "mapping", "started_at"),
 )
 

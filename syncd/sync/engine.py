@@ -6,9 +6,10 @@ Order of business for one run of one mapping:
    read failure stops the run, because a failed read must never look like an empty review;
 2. plan (pure) and refuse when a safety rail says so;
 3. commit the plan's state facts (adoptions, the winner of each change) in one transaction;
-4. apply the remote writes one by one; the fact that a write happened is committed right after
-   it succeeds, next to its journal entry. A run killed between a write and its record leaves an
-   object the next run adopts by content or by the link id stored on it, so nothing is duplicated;
+4. apply the remote writes, independent ones side by side (``syncd.sync.applier``); the fact
+   that a write happened is committed right after its answer is in, next to its journal entry.
+   A run killed between a write and its record leaves an object the next run adopts by content,
+   by its journal intent or by the link id stored on it, so nothing is duplicated;
 5. save each endpoint's snapshot and cursor, which only ever move after the work is committed.
 """
 
@@ -26,25 +27,22 @@ import structlog
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
 from syncd.core.actions import (
     Action,
-    Bind,
     CreateItem,
-    CreateNote,
     Plan,
     Problem,
     SetMedia,
-    StateChange,
-    label,
 )
 from syncd.core.model import Item, Snapshot
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
-from syncd.errors import FatalError, RetriableError, SafetyStop, SyncdError
+from syncd.errors import FatalError, SafetyStop, SyncdError
 from syncd.media.cache import MediaCache
 from syncd.state.store import StateStore
+from syncd.sync.applier import Applier, Dispatch, Progress
 from syncd.sync.media import MediaBroker, TransferLog
-from syncd.sync.writes import LandedWrong, Natives, Writes
+from syncd.sync.writes import Natives, Writes
 
 log = structlog.get_logger("syncd.engine")
 
@@ -131,13 +129,26 @@ class RunMonitor:
 
     def action(self, mapping: str, kind: str, endpoint: str, ok: bool) -> None: ...
 
+    shows_progress: bool = False
+    """True when the monitor shows a run's progress itself (a progress bar): no log lines."""
+
+    def progress(self, mapping: str, progress: Progress) -> None: ...
+
     def finished(self, result: RunResult) -> None: ...
 
 
 class Engine:
-    def __init__(self, store: StateStore, monitor: RunMonitor | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        monitor: RunMonitor | None = None,
+        *,
+        dispatch: Callable[[], Dispatch] = Dispatch,
+    ) -> None:
         self.store = store
         self.monitor = monitor or RunMonitor()
+        self.dispatch = dispatch
+        """Where each run's writes run (thread pools; tests choose the completion order)."""
 
     # -- reading ---------------------------------------------------------------------------------
     def snapshots(self, rt: MappingRuntime) -> tuple[dict[str, Snapshot], dict[str, int]]:
@@ -262,7 +273,11 @@ class Engine:
             self.store.resolve(entry for entry, _ in doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
-            if self.apply(rt, run_id, plan, natives, result, bound, should_stop, broker):
+            try:
+                stopped = self.apply(rt, run_id, plan, natives, result, bound, should_stop, broker)
+            finally:
+                self._flush(rt, result)
+            if stopped:
                 result.outcome = "stopped"
             else:
                 for name, snap in raw.items():
@@ -299,6 +314,15 @@ class Engine:
             self.monitor.finished(result)
         return result
 
+    def _flush(self, rt: MappingRuntime, result: RunResult) -> None:
+        """Every endpoint saves what it kept back; one that cannot is reported."""
+        for name, endpoint in rt.endpoints.items():
+            try:
+                endpoint.flush()
+            except SyncdError as exc:
+                result.failures.append(Problem(name, None, str(exc), "error"))
+                log.error("cannot save", endpoint=name, error=str(exc))
+
     # -- applying --------------------------------------------------------------------------------
     def apply(
         self,
@@ -311,90 +335,25 @@ class Engine:
         should_stop: Callable[[], bool] | None = None,
         broker: MediaBroker | None = None,
     ) -> bool:
-        """Apply the plan's writes in order; True when ``should_stop`` cut it short.
-
-        Each write's journal entry is opened (with the create's intent) before it is sent and
-        closed in the same transaction as the state facts its answer established. The media the
-        writes will upload is downloaded first, side by side.
-        """
+        """Apply the plan's writes (side by side where they are independent, see
+        ``syncd.sync.applier``); True when ``should_stop`` cut it short. The media the writes
+        will upload is downloaded first, side by side."""
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
         writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker)
-        for action in plan.actions:
-            if should_stop is not None and should_stop():
-                bound.info("stopping between writes", remaining=len(plan.actions))
-                return True
-            kind = label(action)
-            ep = action.endpoint
-            link = getattr(action, "link", None)
-            entry: int | None = None
-            try:
-                prepared = writes.prepare(action)
-                entry = self.store.journal_begin(
-                    run_id, rt.name, ep, kind, link, intent=prepared.intent
-                )
-                changes = prepared.send()
-            except LandedWrong as exc:
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                self._failed(rt, entry, action, kind, str(exc), result, bound, exc.changes)
-                natives.apply(exc.changes)
-                continue
-            except FatalError as exc:
-                if entry is not None:
-                    with self.store.transaction() as conn:
-                        self.store.journal_end(conn, entry, "failed", detail=str(exc))
-                raise
-            except (SyncdError, NotImplementedError) as exc:
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                # a create whose outcome is unknown stays in doubt until a later run sees it
-                doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
-                self._failed(rt, entry, action, kind, str(exc), result, bound, doubt=doubt)
-                continue
-            except Exception as exc:  # a connector met an answer it does not understand
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                message = (
-                    f"{ep}: unexpected {type(exc).__name__} ({exc}) while writing; the object "
-                    "is skipped (please report this with --log-level debug output)"
-                )
-                bound.debug("write crashed", endpoint=ep, action=kind, exc_info=True)
-                doubt = isinstance(action, CreateNote)
-                self._failed(rt, entry, action, kind, message, result, bound, doubt=doubt)
-                continue
-            with self.store.transaction() as conn:
-                self.store.apply(conn, rt.name, changes)
-                native = next((c.native for c in changes if isinstance(c, Bind)), None)
-                self.store.journal_end(conn, entry, "done", native=native)
-            natives.apply(changes)
-            result.counts[kind] += 1
-            self.monitor.action(rt.name, kind, ep, True)
-        return False
-
-    def _failed(
-        self,
-        rt: MappingRuntime,
-        entry: int,
-        action: Action,
-        kind: str,
-        message: str,
-        result: RunResult,
-        bound: Any,
-        changes: list[StateChange] | None = None,
-        *,
-        doubt: bool = False,
-    ) -> None:
-        with self.store.transaction() as conn:
-            if changes:
-                self.store.apply(conn, rt.name, changes)
-            self.store.journal_end(conn, entry, "doubt" if doubt else "failed", detail=message)
-        result.counts["failed"] += 1
-        problem = Problem(
-            action.endpoint, getattr(action, "link", None), f"{kind}: {message}", "error"
+        applier = Applier(
+            self.store,
+            self.monitor,
+            rt,
+            run_id,
+            result,
+            bound,
+            natives,
+            writes,
+            should_stop,
+            dispatch=self.dispatch(),
         )
-        result.failures.append(problem)
-        bound.warning(
-            "write failed", endpoint=action.endpoint, action=kind, link=problem.link, error=message
-        )
-        self.monitor.action(rt.name, kind, action.endpoint, False)
+        return applier.run(plan.actions)
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -25,6 +26,9 @@ from syncd.media.cache import MediaCache
 from syncd.media.cache import default_root as default_cache_root
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor, RunResult
+
+if TYPE_CHECKING:
+    from syncd.sync.sessions import Sessions
 
 APP = "syncd"
 
@@ -154,6 +158,7 @@ def build_runtime(
         min_delete_guard=mapping.min_delete_guard,
         capabilities={name: ep.capabilities for name, ep in endpoints.items()},
         match={name: re.compile(p) for name, p in mapping.match.items()},
+        side_by_side=frozenset(n for n, ep in endpoints.items() if ep.write_concurrency > 1),
     )
     return MappingRuntime(
         name=mapping.name,
@@ -195,9 +200,12 @@ def run_mapping(
     allow_empty: bool = False,
     force_deletes: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    sessions: Sessions | None = None,
 ) -> RunResult:
-    """One pass of one mapping: what ``run --once`` and each scheduled job do."""
-    with mapping_runtime(config, mapping) as rt:
+    """One pass of one mapping: what ``run --once`` and each scheduled job do. The service
+    passes its ``sessions``, which keep the endpoints open between runs."""
+    opened = sessions.runtime(config, mapping) if sessions else mapping_runtime(config, mapping)
+    with opened as rt:
         return Engine(store, monitor).run(
             rt, allow_empty=allow_empty, force_deletes=force_deletes, should_stop=should_stop
         )

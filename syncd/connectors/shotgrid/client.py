@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -91,17 +92,27 @@ class ShotGridCalls:
         self.where = where
         self._connect = connect
         self._client: Any = client
+        self._local = threading.local()
         self.retry = retry
         self.fields = fields
         self._secrets = tuple(s for s in secrets if s)
         self.requests = 0
+        self._count = threading.Lock()
 
     @property
     def client(self) -> Any:
-        """The client, connected on first use (a real client asks the site for ``info``)."""
-        if self._client is None:
-            self._client = self.call("connect", self._connect)
-        return self._client
+        """The client, connected on first use (a real client asks the site for ``info``).
+
+        ``shotgun_api3.Shotgun`` holds one HTTP connection and is not safe to share between
+        threads: each thread that writes gets its own, all behind the same retry policy (and
+        the same ``Retry-After`` hold). A client given at construction (Mockgun) is shared.
+        """
+        if self._client is not None:
+            return self._client
+        mine = getattr(self._local, "client", None)
+        if mine is None:
+            mine = self._local.client = self.call("connect", self._connect)
+        return mine
 
     # -- the client's calls, each by name (reads and idempotent writes are retried) ----------
     def find(self, entity: str, filters: list[Any], names: list[str], **kw: Any) -> Any:
@@ -175,7 +186,8 @@ class ShotGridCalls:
         )
 
     def _attempt(self, what: str, fn: Callable[[], T], last: list[str]) -> T:
-        self.requests += 1
+        with self._count:
+            self.requests += 1
         try:
             return fn()
         except SyncdError:

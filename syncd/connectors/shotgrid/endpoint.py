@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -105,6 +106,7 @@ class ShotGridEndpoint(Endpoint):
             client=client,
         )
         self.queries = Queries(self.calls)
+        self._playlist_lock = threading.Lock()
         self.clock = clock
         self._playlist_id: int | None = None
         self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}
@@ -229,6 +231,10 @@ class ShotGridEndpoint(Endpoint):
         return self.queries.find("Version", [["project", "is", project], ["code", "is", code]], [])
 
     def _connect_version(self, version_id: int) -> None:
+        with self._playlist_lock:  # the next sort order is read, then taken
+            self._connect_version_locked(version_id)
+
+    def _connect_version_locked(self, version_id: int) -> None:
         order = self.fields.sort_order
         rows = self.queries.connections(self.playlist_id())
         last = max((float(r.get(order) or 0.0) for r in rows), default=0.0)

@@ -79,7 +79,8 @@ class SyncSketchEndpoint(Endpoint):
     # -- the review ----------------------------------------------------------------------------
     @property
     def review_id(self) -> int:
-        """Resolved on first use (one request), then kept for the endpoint's lifetime."""
+        """Resolved on first use (one request), then kept for the endpoint's lifetime (the
+        service keeps endpoints between runs); a review that is gone is looked up again."""
         if self._review is None:
             self._review = self._resolve_review()
         return int(self._review["id"])
@@ -113,10 +114,25 @@ class SyncSketchEndpoint(Endpoint):
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         if not self._exists():
             return Snapshot()  # a dry run with ``create: true``: the review would start empty
-        review_id = self.review_id
-        raw_items, raw_frames = self.api.parallel(
-            [lambda: self.api.items(review_id), lambda: self.api.frames(review_id)]
-        )
+        cached = self._review is not None
+        try:
+            raw_items, raw_frames = self._read(self.review_id)
+            gone = cached and not raw_items and not raw_frames
+        except NotFound as exc:
+            if not cached:
+                raise
+            raw_items, raw_frames, gone, missing = [], [], True, exc
+        else:
+            missing = None
+        if gone:
+            # The review kept from an earlier run answers nothing: deleted, or replaced by
+            # another of that name? Look the name up again (only ever when it looks empty).
+            kept = self.review_id
+            self._review = None
+            if self.review_id != kept:
+                raw_items, raw_frames = self._read(self.review_id)
+            elif missing is not None:
+                raise missing
         raw_items.sort(key=lambda i: (i.get("sortorder") or 0, int(i["id"])))
         self._items = {str(i["id"]): i for i in raw_items}
         self._frames = {str(f["id"]): f for f in raw_frames}
@@ -131,6 +147,12 @@ class SyncSketchEndpoint(Endpoint):
         url = (self._review or {}).get("reviewURL")
         extra = {"review_url": url} if isinstance(url, str) and url.startswith("http") else {}
         return Snapshot(items=items, notes=notes, extra=extra)
+
+    def _read(self, review_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        raw_items, raw_frames = self.api.parallel(
+            [lambda: self.api.items(review_id), lambda: self.api.frames(review_id)]
+        )
+        return raw_items, raw_frames
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
