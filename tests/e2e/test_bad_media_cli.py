@@ -201,6 +201,21 @@ def test_bad_media_is_refused_per_object_and_the_rest_syncs(
     assert again.returncode == 1
     assert ss.requests.count("POST", "/items/uploadToReview/") == before[1]
     assert sg.requests.count("api_link_file") == 2 and sg.requests.count("upload_file") == 0
+    # ``syncd status`` shows the last run's transfer report, and ``--json`` carries it
+    shown = syncd(tmp_path, "status", env=ENV)
+    assert shown.returncode == 0, shown.stderr
+    assert "transfer(s) succeeded, 15 errored" in shown.stdout
+    assert "error: shotgrid: media of 'sh080': media 'bomb.png' claims" in shown.stdout
+    status = json.loads(syncd(tmp_path, "status", "--json", env=ENV).stdout)
+    first, second = status["mappings"][0]["last_runs"][1::-1]
+    assert (first["transfers"]["uploads"], first["transfers"]["errored"]) == (4, 15)
+    assert first["transfers"]["bytes_up"] > 0 and first["transfers"]["downloads"] == 9
+    assert second["transfers"]["uploads"] == 0 and second["transfers"]["errored"] == 15
+    assert {e["system"] for e in second["transfers"]["errors"]} == {
+        "local",
+        "syncsketch",
+        "shotgrid",
+    }
 
 
 def test_without_ffmpeg_movies_go_unchecked_with_one_warning(
