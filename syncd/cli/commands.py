@@ -177,6 +177,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "counts": r.counts,
                         "error": r.error,
                         "problems": r.problems,
+                        "transfers": transfer_report(r.transfers),
                         **({"progress": r.progress} if r.outcome == "running" else {}),
                     }
                     for r in runs
@@ -207,6 +208,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"  last error (run {entry['last_error']['run']}): {entry['last_error']['error']}"
             )
         last = entry["last_runs"][0] if entry["last_runs"] else None
+        if last:
+            for line in transfer_lines(last["id"], last["transfers"]):
+                print(line)
         shown = [p for p in last["problems"] if p.get("severity") != "info"] if last else []
         if last and shown:
             print(f"  problems of run {last['id']}:")
@@ -225,6 +229,46 @@ def _progress_text(progress: dict[str, Any]) -> str:
     if progress.get("eta_s") is not None:
         text += f", about {max(1, round(progress['eta_s']))} s left"
     return text
+
+
+def transfer_report(transfers: dict[str, Any]) -> dict[str, Any]:
+    """A run's media transfers as ``status`` shows them: counts, bytes and what failed."""
+    errored = transfers.get("errored") or []
+    return {
+        "succeeded": len(transfers.get("succeeded") or []),
+        "errored": len(errored),
+        "downloads": transfers.get("downloads", 0),
+        "uploads": transfers.get("uploads", 0),
+        "reused": transfers.get("reused", 0),
+        "bytes_down": transfers.get("bytes_down", 0),
+        "bytes_up": transfers.get("bytes_up", 0),
+        "errors": errored,
+    }
+
+
+def transfer_lines(run_id: int, report: dict[str, Any]) -> list[str]:
+    if not (report["succeeded"] or report["errored"] or report["reused"]):
+        return []
+    lines = [
+        f"  media of run {run_id}: {report['succeeded']} transfer(s) succeeded, "
+        f"{report['errored']} errored; {report['downloads']} download(s) "
+        f"({_size(report['bytes_down'])}), {report['uploads']} upload(s) "
+        f"({_size(report['bytes_up'])}), {report['reused']} from the cache"
+    ]
+    for error in report["errors"][:20]:
+        lines.append(f"    error: {error.get('system')}: {error.get('error')}")
+    if len(report["errors"]) > 20:
+        lines.append(f"    … and {len(report['errors']) - 20} more (syncd status --json)")
+    return lines
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} B"
 
 
 # -- check ----------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
 from syncd.errors import FatalError, SafetyStop, SyncdError
 from syncd.media.cache import MediaCache
+from syncd.media.thumbs import Thumbnailer
+from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
 from syncd.sync.applier import Applier, Dispatch, Progress
 from syncd.sync.media import MediaBroker, TransferLog
@@ -178,8 +180,18 @@ class Engine:
         return raw, cycles
 
     def broker(self, rt: MappingRuntime) -> MediaBroker:
+        """The run's media broker: ffprobe and ffmpeg looked up once for the run, and one
+        thumbnail (a movie's poster frame) per content, kept in the run's cache."""
+        cache = rt.media_cache()
+        tools = MediaTools.for_run()
         return MediaBroker(
-            rt.name, rt.endpoints, self.store, rt.media_cache(), concurrency=rt.media_concurrency
+            rt.name,
+            rt.endpoints,
+            self.store,
+            cache,
+            concurrency=rt.media_concurrency,
+            thumbnailer=Thumbnailer(cache, tools),
+            tools=tools,
         )
 
     def plan(

@@ -32,6 +32,7 @@ from syncd.media.cache import MediaCache
 from syncd.media.info import MediaInfo
 from syncd.media.probe import probe
 from syncd.media.thumbs import Thumbnailer
+from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
 
 log = structlog.get_logger("syncd.media")
@@ -89,6 +90,13 @@ class TransferLog:
 
 @dataclass
 class MediaBroker:
+    """One run's media: content hashes before planning, checked local copies for uploads.
+
+    ``tools`` (ffprobe, ffmpeg) are looked up once per run and warn once per run when absent;
+    ``thumbnailer`` makes the small picture a system shows beside the media (None: no
+    thumbnails, as in tests that do not care).
+    """
+
     mapping: str
     endpoints: dict[str, Endpoint]
     store: StateStore
@@ -96,7 +104,12 @@ class MediaBroker:
     concurrency: int = 4
     log: TransferLog = field(default_factory=TransferLog)
     thumbnailer: Thumbnailer | None = None
-    _probed: dict[str, MediaInfo] = field(default_factory=dict)
+    tools: MediaTools = field(default_factory=MediaTools.for_run)
+    _probed: dict[str, MediaInfo | SkippableError] = field(default_factory=dict)
+    _unreadable: dict[tuple[str, str], SkippableError] = field(default_factory=dict)
+    """Downloads that failed in this run: tried once, reported once, never again."""
+    _fetched: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _turns: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- content hashes before planning ---------------------------------------------------------
@@ -123,9 +136,8 @@ class MediaBroker:
             for note in snapshots[ep].notes:
                 for att in note.attachments:
                     if not att.sha256 and att.token:
-                        self._lookup(
-                            ep, att.token, known, jobs, att, f"attachment {att.filename!r}"
-                        )
+                        what = f"attachment {att.filename!r}"
+                        self._lookup(ep, att.token, recorded, known, jobs, att, what)
         problems: list[Problem] = []
         for (ep, token), outcome in self._run(self._hash_one, jobs).items():
             if isinstance(outcome, str):
@@ -170,13 +182,23 @@ class MediaBroker:
         """The attachment with a local, checked copy (``path``) and its content hash."""
         if att.path is not None and att.sha256:
             return att
-        local = self._local(ep, att, f"attachment {att.filename!r}")
+        local = self._local(ep, att, f"attachment {att.filename!r}", thumbnail=False)
         return replace(att, sha256=local.sha256, size=local.size, path=local.path)
 
     def prefetch(self, wanted: Iterable[tuple[str, Item]]) -> None:
         """Download what a run is about to upload, side by side, before the writes start."""
-        jobs = [(ep, item.media, f"media of {item.name!r}") for ep, item in wanted if item.media]
+        jobs = list(
+            {
+                (ep, item.media.token): (ep, item.media, f"media of {item.name!r}")
+                for ep, item in wanted
+                if item.media
+            }.values()
+        )
         self._run(lambda ep, ref, what: self._local(ep, ref, what), jobs)
+
+    def refused(self, ep: str, what: str, error: str) -> None:
+        """An upload to ``ep`` did not happen or did not finish: part of the transfer report."""
+        self.log.failed(ep, what, error)
 
     def uploaded(self, ep: str, token: str, media: LocalMedia, what: str) -> None:
         """The system holds ``media`` under ``token`` now: never hash or send it again."""
@@ -184,7 +206,9 @@ class MediaBroker:
         self.log.add(uploads=1, bytes_up=media.size)
         self.log.moved("up", ep, what, media.sha256, media.size)
 
-    def _local(self, ep: str, ref: MediaRef | Attachment, what: str) -> LocalMedia:
+    def _local(
+        self, ep: str, ref: MediaRef | Attachment, what: str, *, thumbnail: bool = True
+    ) -> LocalMedia:
         sha = ref.sha256
         if sha is None and _token(ref):
             found = self.store.media_hash(self.mapping, ep, _token(ref))
@@ -194,10 +218,12 @@ class MediaBroker:
             self.log.add(reused=1)
             size = path.stat().st_size
         else:
-            cached = self._download(ep, ref, what)
+            cached = self._download(ep, ref, what, expected=sha)
             sha, path, size = cached.sha256, cached.path, cached.size
-        info = self._probe(sha, path, ref.filename or what)
-        thumb = self.thumbnailer.thumbnail(sha, path, info) if self.thumbnailer else None
+        info = self._probe(sha, path, ref.filename or what, ref.filename)
+        thumb = None
+        if thumbnail and self.thumbnailer is not None:  # made once per content, then cached
+            thumb = self.thumbnailer.thumbnail(sha, path, info)
         return LocalMedia(
             path,
             sha,
@@ -208,7 +234,50 @@ class MediaBroker:
             thumbnail=thumb,
         )
 
-    def _download(self, ep: str, ref: MediaRef | Attachment, what: str) -> Any:
+    def _download(
+        self, ep: str, ref: MediaRef | Attachment, what: str, *, expected: str | None = None
+    ) -> Any:
+        """Download once per run: a failure is kept and given again, never tried twice.
+
+        ``expected`` is the content the system (or the state) says the token holds: bytes
+        that differ from it are refused, never passed on.
+        """
+        key = (ep, _token(ref))
+        with self._lock:
+            turn = self._turns.setdefault(key, threading.Lock())
+        with turn:  # two targets asking for one revision side by side: one download
+            return self._download_turn(key, ref, what, expected)
+
+    def _download_turn(
+        self, key: tuple[str, str], ref: MediaRef | Attachment, what: str, expected: str | None
+    ) -> Any:
+        ep = key[0]
+        with self._lock:
+            failed = self._unreadable.get(key) if key[1] else None
+            done = self._fetched.get(key) if key[1] else None
+        if failed is not None:
+            raise failed
+        if done is not None and done.path.exists():
+            self.log.add(reused=1)
+            return done
+        try:
+            cached = self._download_once(ep, ref, what)
+            if expected and cached.sha256 != expected:
+                message = (
+                    f"{ep}: {what}: the download does not match the content recorded for it "
+                    f"(sha256 {cached.sha256[:12]}…, expected {expected[:12]}…); not uploaded"
+                )
+                self.log.failed(ep, what, message)
+                raise SkippableError(message)
+            with self._lock:
+                self._fetched[key] = cached
+            return cached
+        except SkippableError as exc:
+            with self._lock:
+                self._unreadable[key] = exc
+            raise
+
+    def _download_once(self, ep: str, ref: MediaRef | Attachment, what: str) -> Any:
         endpoint = self.endpoints[ep]
         # a folder of its own: two downloads of one file side by side never meet
         scratch = Path(tempfile.mkdtemp(dir=self.cache.scratch, prefix="dl-"))
@@ -221,10 +290,14 @@ class MediaBroker:
             except SyncdError as exc:
                 self.log.failed(ep, what, str(exc))
                 raise SkippableError(f"{ep}: {what} could not be downloaded: {exc}") from exc
-            if local.path.is_relative_to(scratch):
-                cached = self.cache.adopt(local.path, local.sha256, local.size)
-            else:  # a file the system keeps locally (a review file's media)
-                cached = self.cache.put_file(local.path, expected_sha256=local.sha256)
+            try:
+                if local.path.is_relative_to(scratch):
+                    cached = self.cache.adopt(local.path, local.sha256, local.size)
+                else:  # a file the system keeps locally (a review file's media)
+                    cached = self.cache.put_file(local.path, expected_sha256=local.sha256)
+            except SyncdError as exc:  # a file that changed while read, a short download
+                self.log.failed(ep, what, str(exc))
+                raise SkippableError(f"{ep}: {what} could not be downloaded: {exc}") from exc
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         token = _token(ref)
@@ -234,13 +307,20 @@ class MediaBroker:
         self.log.moved("down", ep, what, cached.sha256, cached.size)
         return cached
 
-    def _probe(self, sha: str, path: Path, label: str) -> MediaInfo:
+    def _probe(self, sha: str, path: Path, label: str, filename: str | None) -> MediaInfo:
+        """Checked once per content in a run; a refusal (a ``SkippableError`` naming the file
+        and what is wrong with it) is kept and given again to every target."""
         with self._lock:
             info = self._probed.get(sha)
         if info is None:
-            info = probe(path, label=label)  # a bad file: a SkippableError naming it
+            try:
+                info = probe(path, label=label, tools=self.tools, filename=filename)
+            except SkippableError as exc:
+                info = exc
             with self._lock:
                 self._probed[sha] = info
+        if isinstance(info, SkippableError):
+            raise info
         return info
 
     def _run(

@@ -15,7 +15,7 @@ facts the write established, computed from the system's answer, never from what 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,7 +36,7 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, NewItem, NewNote
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
@@ -132,17 +132,18 @@ class Writes:
 
         def send() -> list[StateChange]:
             media = None
+            what = f"media of {action.item.name!r}"
             if action.media_source and action.media_item is not None:
-                media = self.media.fetch(action.media_source, action.media_item)
+                media = self._fetch(ep, action.media_source, action.media_item, what)
             new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
-            created = endpoint.create_item(new)
+            with self._upload_reported(ep, what, media is not None):
+                created = endpoint.create_item(new)
             changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
             problems = []
             if media is not None:
                 if created.media is None:
                     problems.append("the new item shows no media")
                 else:
-                    what = f"media of {action.item.name!r}"
                     self.media.uploaded(ep, created.media.token, media, what)
                     fp = media_fingerprint(ep, replace(created.media, sha256=media.sha256))
                     changes.append(Record(action.link, ep, "media", fp, action.media_gen))
@@ -198,15 +199,38 @@ class Writes:
         item_id = self.natives.require(action.link, ep, "item")
 
         def send() -> list[StateChange]:
-            media = self.media.fetch(action.source, action.source_item)
-            item = endpoint.set_media(item_id, media)
+            what = f"media of {action.source_item.name!r}"
+            media = self._fetch(ep, action.source, action.source_item, what)
+            with self._upload_reported(ep, what):
+                item = endpoint.set_media(item_id, media)
             if item.media is None:
+                self.media.refused(ep, what, "the item shows no media after the upload")
                 raise LandedWrong(f"{ep}: item {item_id} shows no media after the upload")
-            self.media.uploaded(ep, item.media.token, media, f"media of {item.name!r}")
+            self.media.uploaded(ep, item.media.token, media, what)
             fp = media_fingerprint(ep, replace(item.media, sha256=media.sha256))
             return [Record(action.link, ep, "media", fp, action.gen)]
 
         return Prepared(send)
+
+    def _fetch(self, ep: str, source: str, item: Item, what: str) -> LocalMedia:
+        """The source's media, checked; a refusal is in the transfer report of ``ep``."""
+        try:
+            return self.media.fetch(source, item)
+        except SkippableError as exc:
+            message = f"{what}: {exc}"
+            self.media.refused(ep, what, message)
+            raise SkippableError(message) from exc
+
+    @contextlib.contextmanager
+    def _upload_reported(self, ep: str, what: str, uploading: bool = True) -> Iterator[None]:
+        """A failed upload (after its last attempt, and the connector's clean-up) is in the
+        transfer report, with the reason."""
+        try:
+            yield
+        except (SyncdError, NotImplementedError) as exc:
+            if uploading:
+                self.media.refused(ep, what, str(exc))
+            raise
 
     def _set_order(self, endpoint: Endpoint, action: SetOrder) -> Prepared:
         ep = action.endpoint

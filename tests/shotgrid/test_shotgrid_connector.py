@@ -442,18 +442,59 @@ def test_created_item_with_media_and_download(live: Site, tmp_path: Path) -> Non
     )
 
 
-def test_failed_upload_leaves_no_half_created_version(live: Site, tmp_path: Path) -> None:
-    endpoint = live.endpoint()
-    endpoint.snapshot()
+UPLOAD_PATHS = [
+    pytest.param(True, "storage", id="direct-to-storage"),
+    pytest.param(False, "upload_file", id="multipart-form"),
+]
+
+
+def _png(tmp_path: Path) -> LocalMedia:
     path = tmp_path / "frame.png"
     path.write_bytes(PNG_1x1)
-    media = LocalMedia(path, hashlib.sha256(PNG_1x1).hexdigest(), "frame.png", len(PNG_1x1))
-    live.standin.fail_next(100, 500, method="upload_file")
+    return LocalMedia(path, hashlib.sha256(PNG_1x1).hexdigest(), "frame.png", len(PNG_1x1))
+
+
+def _attachments(live: Site, version_id: int) -> list[int]:
+    link = {"type": "Version", "id": version_id}
+    return [a["id"] for a in live.store.find("Attachment", [["attachment_links", "is", link]])]
+
+
+@pytest.mark.parametrize(("direct", "step"), UPLOAD_PATHS)
+def test_failed_upload_leaves_no_half_created_version(
+    live: Site, tmp_path: Path, direct: bool, step: str
+) -> None:
+    live.standin.direct_uploads = direct
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    live.standin.fail_next(100, 500, method=step)
     with pytest.raises(RetriableError, match="upload failed 3 times"):
-        endpoint.create_item(NewItem(name="sh030_v1", link="x", media=media))
+        endpoint.create_item(NewItem(name="sh030_v1", link="x", media=_png(tmp_path)))
     live.standin.reset()
     assert live.store.find("Version", [["code", "is", "sh030_v1"]]) == []
     assert len(endpoint.snapshot().items) == 3
+
+
+@pytest.mark.parametrize(("direct", "step"), UPLOAD_PATHS)
+def test_lost_upload_answers_leave_one_attachment(
+    live: Site, tmp_path: Path, direct: bool, step: str
+) -> None:
+    """An attempt lands and its answer is lost: the field is read before sending again, so
+    the Version ends with one new movie Attachment, the one its field holds."""
+    live.standin.direct_uploads = direct
+    endpoint = live.endpoint()
+    version = live.versions[1]["id"]
+    first = endpoint.set_media(str(version), _png(tmp_path))
+    before = _attachments(live, version)
+    live.standin.fail_next(1, 502, method="api_link_file" if direct else step, after_commit=True)
+    item = endpoint.set_media(str(version), _png(tmp_path))
+    assert item.media is not None and item.media != first.media
+    new = set(_attachments(live, version)) - set(before)
+    movies = [
+        a
+        for a in new
+        if live.store.find_one("Attachment", [["id", "is", a]], ["sg_type"])["sg_type"] == "File"
+    ]
+    assert movies == [int(item.media.token)]
 
 
 def test_missing_field_error_names_field_and_option(live: Site) -> None:

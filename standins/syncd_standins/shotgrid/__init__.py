@@ -2,9 +2,11 @@
 
 The end-to-end tests of ``syncd`` and ``syncd demo`` need a ShotGrid reachable over HTTP, and
 Mockgun is in-process only.  This server speaks the client's wire protocol: JSON-RPC POSTs to
-``/api3/json`` (``{"method_name": ..., "params": [auth, payload]}``), the multipart upload forms
-of a site without direct cloud uploads (``/upload/upload_file``, ``/upload/publish_thumbnail``)
-and attachment downloads (``/file_serve/attachment/<id>`` behind the session cookie).  Faults go
+``/api3/json`` (``{"method_name": ..., "params": [auth, payload]}``), direct uploads of movies to
+storage as a hosted site takes them (``direct_uploads``, on by default), the multipart upload
+forms (``/upload/upload_file``, ``/upload/publish_thumbnail``) and attachment downloads
+(``/file_serve/attachment/<id>`` behind the session cookie), every file streamed to and from
+disk.  Faults go
 back as HTTP 200 with ``{"exception": true, "message": ..., "error_code": ...}`` as a real site
 does, so the client raises ``Fault``/``AuthenticationFault`` itself.  Switchable latency and
 HTTP failures let tests exercise the connector's retry paths.
@@ -27,7 +29,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from syncd_standins import serve_in_background, shut_down
-from syncd_standins.shotgrid.files import Uploads
+from syncd_standins.shotgrid.files import DirectUpload, Uploads
 from syncd_standins.shotgrid.schema import ERR_AUTH, Link, ShotGridFault
 from syncd_standins.shotgrid.server import Rpc, _make_handler
 from syncd_standins.shotgrid.store import ShotGridStore
@@ -52,11 +54,17 @@ class ShotGridStandIn(Rpc, Uploads):
         server_version: tuple[int, int, int] = (8, 44, 0),
         max_entities_per_page: int = 500,
         seed: int | None = None,
+        direct_uploads: bool = True,
     ) -> None:
         self.host, self.port = host, port
         self.store = ShotGridStore()
         self.server_version = server_version
         self.max_entities_per_page = max_entities_per_page
+        self.direct_uploads = direct_uploads
+        """Movies go to (stand-in) cloud storage first, as on a hosted site; False: every
+        file comes as a multipart form, as on a site without direct uploads."""
+        self._direct: dict[str, DirectUpload] = {}
+        self._uploads_lock = threading.Lock()
         self.latency = 0.0
         self.fail_rate = 0.0
         self.fail_status = 503
@@ -65,6 +73,7 @@ class ShotGridStandIn(Rpc, Uploads):
         self._passwords: dict[str, str] = {}
         self._sessions: dict[str, Link] = {}
         self._fail_queue: list[tuple[int, str | None]] = []
+        self._fail_after: list[tuple[int, str | None]] = []
         self._fault_queue: list[tuple[str, str | None]] = []
         self._random = random.Random(seed)
         self._lock = threading.Lock()
@@ -158,10 +167,19 @@ class ShotGridStandIn(Rpc, Uploads):
         return (entity_type, found["id"]) if found else None
 
     # ----------------------------------------------------------------- switches and log
-    def fail_next(self, count: int = 1, status: int = 503, method: str | None = None) -> None:
-        """Answer the next ``count`` requests (of ``method``, if given) with HTTP ``status``."""
+    def fail_next(
+        self,
+        count: int = 1,
+        status: int = 503,
+        method: str | None = None,
+        *,
+        after_commit: bool = False,
+    ) -> None:
+        """Answer the next ``count`` requests (of ``method``, if given) with HTTP ``status``;
+        ``after_commit``: an upload is handled first, then its answer is lost in an error."""
         with self._lock:
-            self._fail_queue.extend([(status, method)] * count)
+            queue = self._fail_after if after_commit else self._fail_queue
+            queue.extend([(status, method)] * count)
 
     def fault_next(
         self, count: int = 1, message: str = "Simulated server error", method: str | None = None
@@ -181,6 +199,7 @@ class ShotGridStandIn(Rpc, Uploads):
         with self._lock:
             self.requests.clear()
             self._fail_queue.clear()
+            self._fail_after.clear()
             self._fault_queue.clear()
             self.latency = 0.0
             self.fail_rate = 0.0
@@ -197,6 +216,15 @@ class ShotGridStandIn(Rpc, Uploads):
                 return self.fail_status
         return None
 
+    def _failed_after(self, name: str) -> int | None:
+        """The error status that replaces the answer to a request already handled, if any."""
+        with self._lock:
+            for i, (status, method) in enumerate(self._fail_after):
+                if method is None or method == name:
+                    del self._fail_after[i]
+                    return status
+        return None
+
     def _take_fault(self, name: str) -> str | None:
         with self._lock:
             for i, (message, method) in enumerate(self._fault_queue):
@@ -210,9 +238,11 @@ class ShotGridStandIn(Rpc, Uploads):
         return {
             "version": list(self.server_version),
             "full_version": [*self.server_version, 0],
-            "s3_uploads_enabled": False,
-            "s3_direct_uploads_enabled": False,
-            "s3_enabled_upload_types": {},
+            "s3_uploads_enabled": self.direct_uploads,
+            "s3_direct_uploads_enabled": self.direct_uploads,
+            "s3_enabled_upload_types": {"Version": ["sg_uploaded_movie"]}
+            if self.direct_uploads
+            else {},
             "api_max_entities_per_page": self.max_entities_per_page,
             "user_authentication_method": "default",
         }

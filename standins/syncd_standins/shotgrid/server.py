@@ -1,8 +1,10 @@
 """The HTTP side of the ShotGrid stand-in: the request handler and the RPC methods.
 
 The handler speaks HTTP/1.1 with keep-alive (the client's connection pool reuses sockets) and
-Nagle's algorithm off; it routes ``/api3/json`` to the RPC methods, the upload forms and file
-downloads to ``files.Uploads``, and applies the stand-in's latency and injected failures first.
+Nagle's algorithm off; it routes ``/api3/json`` to the RPC methods, the upload forms, the direct
+uploads (PUT to ``/storage/...``) and file downloads to ``files.Uploads``, and applies the
+stand-in's latency and injected failures first. Uploads stream to disk and downloads stream
+from it, in pieces of at most 1 MiB.
 ``Rpc`` (mixed into ``ShotGridStandIn``) holds one ``_rpc_<name>`` method per RPC call the
 client makes; ``ShotGridStandIn.call`` finds them by name.
 """
@@ -10,12 +12,18 @@ client makes; ``ShotGridStandIn.call`` finds them by name.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from syncd_standins.shotgrid.files import parse_multipart
+from syncd_standins.bodies import CHUNK, BodyError, Form, chunks, is_form, read_form, read_small
 from syncd_standins.shotgrid.schema import Link, ShotGridFault, _schema_prop, field_schema
 
 if TYPE_CHECKING:
@@ -23,6 +31,14 @@ if TYPE_CHECKING:
     from syncd_standins.shotgrid.store import ShotGridStore
 
 JSON_TYPE = "application/json; charset=utf-8"
+
+DIRECT: dict[str, Callable[..., str]] = {
+    "/upload/api_get_upload_link_info": lambda s, f, base: s.upload_link_info(f, base),
+    "/upload/api_get_upload_link_for_part": lambda s, f, base: s.upload_part_link(f, base),
+    "/upload/api_complete_multipart_upload": lambda s, f, base: s.complete_multipart(f),
+    "/upload/api_link_file": lambda s, f, base: s.link_file(f),
+}
+"""The forms of a direct upload (urlencoded, no file), by path."""
 
 
 class Rpc:
@@ -231,18 +247,80 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
             return True
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             path = self.path.split("?", 1)[0]
+            try:
+                if path in ("/upload/upload_file", "/upload/publish_thumbnail"):
+                    self._upload_form(path)
+                    return
+                body = read_small(self.rfile, self.headers)
+            except BodyError as exc:
+                self.close_connection = True
+                self._send(exc.status, str(exc).encode(), "text/plain")
+                return
             if path == "/api3/json":
                 self._rpc(body)
-            elif path in ("/upload/upload_file", "/upload/publish_thumbnail"):
+            elif path in DIRECT:
                 if not self._gate(path.rsplit("/", 1)[1]):
                     return
-                fields, files = parse_multipart(body, self.headers.get("Content-Type", ""))
-                text = standin.upload(fields, files, thumbnail=path.endswith("thumbnail"))
-                self._send(200, text.encode(), "text/plain; charset=utf-8")
+                fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+                text = DIRECT[path](standin, fields, self._base_url())
+                self._answer(path.rsplit("/", 1)[1], text)
             else:
                 self._send(404, b"not found", "text/plain")
+
+        def _answer(self, name: str, text: str) -> None:
+            """An upload form's answer, unless a failure after the commit was switched on."""
+            status = standin._failed_after(name)
+            if status is not None:
+                self._send(status, f"Simulated HTTP {status}".encode(), "text/plain")
+                return
+            self._send(200, text.encode(), "text/plain; charset=utf-8")
+
+        def _upload_form(self, path: str) -> None:
+            """A form whose file streams to disk as it arrives (``syncd_standins.bodies``)."""
+            if is_form(self.headers.get("Content-Type") or ""):
+                form = read_form(self.rfile, self.headers, standin.store.spool)
+            else:  # a form without a file: the client sends it urlencoded
+                body = read_small(self.rfile, self.headers).decode("utf-8")
+                form = Form(dict(parse_qsl(body, keep_blank_values=True)))
+            try:
+                if not self._gate(path.rsplit("/", 1)[1]):
+                    return
+                text = standin.upload(form.fields, form.files, thumbnail=path.endswith("thumbnail"))
+                self._answer(path.rsplit("/", 1)[1], text)
+            finally:
+                form.discard()
+
+        def do_PUT(self) -> None:
+            """The storage side of a direct upload: the body streams to a file."""
+            match = re.fullmatch(r"/storage/(\w+)(?:/part/(\d+))?", self.path.split("?", 1)[0])
+            if not match:
+                self._send(404, b"not found", "text/plain")
+                return
+            fd, tmp = tempfile.mkstemp(dir=standin.store.spool, prefix="put-")
+            target = Path(tmp)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    for piece in chunks(self.rfile, self.headers):
+                        out.write(piece)
+            except BodyError as exc:
+                target.unlink(missing_ok=True)
+                self.close_connection = True
+                self._send(exc.status, str(exc).encode(), "text/plain")
+                return
+            if not self._gate("storage"):
+                target.unlink(missing_ok=True)
+                return
+            part = int(match.group(2)) if match.group(2) else None
+            etag = standin.stored(match.group(1), part, target)
+            if etag is None:
+                target.unlink(missing_ok=True)
+                self._send(404, b"NoSuchUpload", "text/plain")
+                return
+            self.send_response(200)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _rpc(self, body: bytes) -> None:
             try:
@@ -278,10 +356,15 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
             ):
                 self._send(403, b"login required", "text/plain")
                 return
-            found = standin.store.file_bytes(int(match.group(2)))
+            found = standin.store.file_path(int(match.group(2)))
             if found is None:
                 self._send(400, b"Attachment id doesn't exist", "text/plain")
                 return
-            self._send(200, found[0], found[1])
+            with found[0].open("rb") as handle:  # streamed, never read whole
+                self.send_response(200)
+                self.send_header("Content-Type", found[1])
+                self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
+                self.end_headers()
+                shutil.copyfileobj(handle, self.wfile, CHUNK)
 
     return Handler

@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
+import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from syncd_standins.shotgrid.events import EventHold, Events
@@ -45,7 +49,13 @@ class ShotGridStore(Values, Filters, Events, Files):
         self.lock = threading.RLock()
         self._rows: dict[str, dict[int, dict[str, Any]]] = {t: {} for t in self.schema}
         self._next_id: dict[str, int] = {t: 1 for t in self.schema}
-        self._files: dict[int, tuple[bytes, str]] = {}
+        self._files: dict[int, tuple[Path, str]] = {}
+        self.files_dir = Path(tempfile.mkdtemp(prefix="shotgrid-standin-"))
+        """Where uploaded files are kept (removed with the store); ``spool`` takes uploads
+        while they stream in."""
+        self.spool = self.files_dir / ".incoming"
+        self.spool.mkdir()
+        weakref.finalize(self, shutil.rmtree, self.files_dir, True)
         self.hold = EventHold()
         self.auto_sort_order = False
 

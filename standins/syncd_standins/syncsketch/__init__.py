@@ -189,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME",
         help="create a project at start (repeatable)",
     )
-    parser.add_argument("--media-dir", default=None, help="keep uploads here, not in memory")
+    parser.add_argument(
+        "--media-dir", default=None, help="keep uploads here (default: a temporary folder)"
+    )
     args = parser.parse_args(argv)
     users = dict(u.split(":", 1) for u in args.user) or {"alice": "key"}
     tokens = dict(t.split(":", 1) for t in args.token)

@@ -9,6 +9,7 @@ may give where public facts leave it open.
 from __future__ import annotations
 
 import base64
+import mimetypes
 import re
 import struct
 import uuid
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from syncd_standins.syncsketch.query import ApiError, id_from_uri, paginate
 from syncd_standins.syncsketch.resources import WRITABLE
-from syncd_standins.syncsketch.server import Reply, Route, _parse_form, _Request
+from syncd_standins.syncsketch.server import Reply, Route, _parse_urlencoded, _Request
 
 if TYPE_CHECKING:
     from syncd_standins.syncsketch.faults import Quirks
@@ -191,10 +192,19 @@ class Handlers:
 
     def _upload(self, req: _Request, review_id: str) -> Reply:
         review = self.store.review(int(review_id))
-        fields, files = _parse_form(req.content_type, req.body)
+        if req.form is not None:
+            fields, files = req.form.fields, req.form.files
+        else:
+            fields, files = _parse_urlencoded(req.content_type, req.body), {}
         name, artist = fields.get("name", ""), fields.get("artist", "")
         if "reviewFile" in files:
-            filename, content_type, data = files["reviewFile"]
+            upload = files["reviewFile"]
+            filename = upload.filename
+            content_type = (
+                upload.content_type
+                or mimetypes.guess_type(filename)[0]
+                or "application/octet-stream"
+            )
             parent = req.query.get("itemParentId")
             if parent:
                 item = self.store.item(int(parent))
@@ -211,7 +221,7 @@ class Handlers:
                     item_id,
                     filename,
                     content_type,
-                    data,
+                    upload.path,
                     new_version=bool(parent),
                     name=name,
                     artist=artist,
@@ -259,14 +269,14 @@ class Handlers:
     def _thumbnail(self, req: _Request, revision_id: str) -> Reply:
         media = self.store.media.get(int(revision_id))
         if media is not None and media.content_type.startswith("image/"):
-            return 200, media.read(), {"Content-Type": media.content_type}
+            return 200, media.path, {"Content-Type": media.content_type}
         return self._placeholder(req, revision_id)
 
     def _media(self, req: _Request, revision_id: str, filename: str) -> Reply:
         media = self.store.media.get(int(revision_id))
         if media is None or media.filename != filename:
             raise ApiError(404)
-        return 200, media.read(), {"Content-Type": media.content_type}
+        return 200, media.path, {"Content-Type": media.content_type}
 
 
 def _required(data: dict[str, Any], key: str) -> Any:

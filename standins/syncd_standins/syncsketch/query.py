@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -308,3 +309,10 @@ class Reads:
             item = self._get(self.items, item_id, "item")
             media = self.media.get(revision_id or item["revision_id"])
             return media.read() if media else None
+
+    def media_path(self, item_id: int, revision_id: int | None = None) -> Path | None:
+        """Where the item's (or one revision's) uploaded file is kept."""
+        with self.lock:
+            item = self._get(self.items, item_id, "item")
+            media = self.media.get(revision_id or item["revision_id"])
+            return media.path if media else None

@@ -1,6 +1,7 @@
 """The HTTP layer of the SyncSketch stand-in: parsing, faults, authentication, routing.
 
-``_Handler`` reads a request, records it, applies the switched-on faults and sends the answer;
+``_Handler`` reads a request (a form's files stream to disk, ``syncd_standins.bodies``),
+records it, applies the switched-on faults and sends the answer (a stored file streamed);
 ``Router`` (mixed into ``SyncSketchStandIn``) matches the path against the endpoint table,
 authenticates and calls the endpoint's handler. Answers up to 64 KiB go out in a single write,
 and Nagle's algorithm is off: a keep-alive client otherwise waits ~40 ms for each answer.
@@ -9,21 +10,22 @@ and Nagle's algorithm is off: a keep-alive client otherwise waits ~40 ms for eac
 from __future__ import annotations
 
 import contextlib
-import email.policy
 import json
 import logging
-import mimetypes
+import os
 import re
+import shutil
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.parser import BytesParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from syncd_standins.bodies import CHUNK, BodyError, Form, is_form, read_form, read_small
 from syncd_standins.syncsketch.faults import Fault, RequestRecord
 from syncd_standins.syncsketch.query import ApiError
 
@@ -50,33 +52,11 @@ def _json_body(body: bytes) -> Any:
         raise ApiError(400, f"Malformed JSON in request body: {exc}") from exc
 
 
-def _parse_form(
-    content_type: str, body: bytes
-) -> tuple[dict[str, str], dict[str, tuple[str, str, bytes]]]:
-    """Form fields and files of a multipart or urlencoded body, without ``cgi``."""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)), {}
-    if not content_type.startswith("multipart/form-data"):
+def _parse_urlencoded(content_type: str, body: bytes) -> dict[str, str]:
+    """The fields of a urlencoded form (the official client's upload by URL)."""
+    if not content_type.startswith("application/x-www-form-urlencoded"):
         raise ApiError(400, f"Unsupported upload content type '{content_type}'.")
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    fields: dict[str, str] = {}
-    files: dict[str, tuple[str, str, bytes]] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
-        filename = part.get_filename()
-        if filename is not None:
-            declared = part.get_content_type() if part.get("Content-Type") else None
-            guessed = mimetypes.guess_type(filename)[0]
-            files[str(name)] = (
-                filename,
-                declared or guessed or "application/octet-stream",
-                payload,
-            )
-        else:
-            fields[str(name)] = payload.decode("utf-8")
-    return fields, files
+    return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -112,20 +92,41 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        record = RequestRecord(method, parts.path, query, self._loggable(body))
+        form: Form | None = None
+        body = b""
+        try:  # a form's files stream to disk; any other body is small (JSON)
+            if is_form(self.headers.get("Content-Type") or ""):
+                form = read_form(self.rfile, self.headers, standin.store.spool)
+            else:
+                body = read_small(self.rfile, self.headers)
+        except BodyError as exc:
+            standin.requests.add(RequestRecord(method, parts.path, query, None, exc.status))
+            self.close_connection = True
+            self._send(exc.status, {"error": str(exc)})
+            return
+        try:
+            self._answer(method, parts.path, query, body, form)
+        finally:
+            if form is not None:
+                form.discard()
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], body: bytes, form: Form | None
+    ) -> None:
+        standin = self.server.standin
+        logged = form.summary() if form is not None else self._loggable(body)
+        record = RequestRecord(method, path, query, logged)
         standin.requests.add(record)
         faults = standin.faults
         if faults.latency:
             time.sleep(faults.latency)
-        fault = faults.decide(method, parts.path)
+        fault = faults.decide(method, path)
         if fault is not None and not fault.after_commit:
             self._send_fault(fault, record)
             return
         try:
             status, payload, headers = standin.dispatch(
-                method, parts.path, query, body, self.headers, record
+                method, path, query, body, self.headers, record, form
             )
         except ApiError as exc:
             payload = None if exc.message is None else {"error": exc.message}
@@ -148,6 +149,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         headers = dict(headers or {})
+        if isinstance(payload, Path):  # a stored file: streamed, never read whole
+            self._send_file(status, payload, headers)
+            return
         if payload is None:
             data = b""
         elif isinstance(payload, bytes):
@@ -169,6 +173,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _send_file(self, status: int, path: Path, headers: dict[str, str]) -> None:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            if self.command != "HEAD":
+                shutil.copyfileobj(handle, self.wfile, CHUNK)
 
     def _send_fault(self, fault: Fault, record: RequestRecord) -> None:
         faults = self.server.standin.faults
@@ -215,6 +230,8 @@ class _Request:
     body: bytes
     content_type: str
     user: dict[str, Any] | None
+    form: Form | None = None
+    """A multipart body, its files already on disk (``body`` is then empty)."""
 
     def json(self) -> Any:
         return _json_body(self.body)
@@ -233,6 +250,7 @@ class Router:
         body: bytes,
         headers: Any,
         record: RequestRecord,
+        form: Form | None = None,
     ) -> Reply:
         """Route one request; raises ``ApiError`` for every client-visible failure."""
         allowed = False
@@ -245,7 +263,7 @@ class Router:
                 continue
             user = self.authenticate(query, headers) if needs_auth else None
             record.user = user["username"] if user else None
-            request = _Request(query, body, headers.get("Content-Type") or "", user)
+            request = _Request(query, body, headers.get("Content-Type") or "", user, form)
             return handler(request, *match.groups())
         if allowed:
             raise ApiError(405)

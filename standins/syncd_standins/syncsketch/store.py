@@ -19,8 +19,12 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
+import shutil
+import tempfile
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,18 +37,15 @@ from syncd_standins.syncsketch.resources import ITEM_WRITABLE, WRITABLE
 
 @dataclass
 class Media:
-    """Bytes of one uploaded file, kept in memory or under ``media_dir``."""
+    """One uploaded file, kept on disk under the store's ``media_dir``."""
 
     filename: str
     content_type: str
     size: int
-    data: bytes | None = None
-    path: Path | None = None
+    path: Path
 
     def read(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        assert self.path is not None
+        """The whole file (for tests; the server streams ``path``)."""
         return self.path.read_bytes()
 
 
@@ -59,7 +60,13 @@ class SyncSketchStore(Reads):
     def __init__(self, media_dir: str | Path | None = None) -> None:
         self.lock = threading.RLock()
         self.base_url = ""
-        self.media_dir = Path(media_dir) if media_dir else None
+        if media_dir is None:  # a folder of its own, removed with the store
+            media_dir = tempfile.mkdtemp(prefix="syncsketch-standin-")
+            weakref.finalize(self, shutil.rmtree, media_dir, True)
+        self.media_dir = Path(media_dir)
+        self.spool = self.media_dir / ".incoming"
+        """Where uploads stream to before they are stored (on the same disk: a rename)."""
+        self.spool.mkdir(parents=True, exist_ok=True)
         self._ids = {
             k: itertools.count(1)
             for k in ("account", "project", "review", "item", "revision", "frame", "user")
@@ -236,27 +243,29 @@ class SyncSketchStore(Reads):
         item_id: int,
         filename: str,
         content_type: str,
-        data: bytes,
+        source: Path,
         *,
         new_version: bool,
         name: str = "",
         artist: str = "",
     ) -> dict[str, Any]:
-        """Attach uploaded bytes to an item, starting a new revision for a new version."""
+        """Keep an uploaded file (moved from ``source``) as the item's media, starting a new
+        revision for a new version."""
         with self.lock:
             item = self._get(self.items, item_id, "item")
             revision_id = self._new_revision(item)["id"] if new_version else item["revision_id"]
-            media = Media(filename, content_type, len(data))
-            if self.media_dir:
-                target = self.media_dir / str(revision_id)
-                target.mkdir(parents=True, exist_ok=True)
-                media.path = target / (Path(filename).name or "media.bin")
-                media.path.write_bytes(data)
-            else:
-                media.data = data
+            target = self.media_dir / str(revision_id)
+            target.mkdir(parents=True, exist_ok=True)
+            path = target / (Path(filename).name or "media.bin")
+            if Path(source).parent == self.spool:
+                os.replace(source, path)
+            else:  # a file of the caller's: left where it is
+                shutil.copyfile(source, path)
+            size = path.stat().st_size
+            media = Media(filename, content_type, size, path)
             self.media[revision_id] = media
             item.update(
-                size=len(data),
+                size=size,
                 external_url="",
                 external_thumbnail_url="",
                 type="video" if content_type.startswith("video/") else "image",

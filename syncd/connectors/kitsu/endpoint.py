@@ -46,7 +46,7 @@ from syncd.core.model import (
     NoteContent,
     Person,
 )
-from syncd.errors import NotFound, SkippableError
+from syncd.errors import NotFound, SkippableError, SyncdError
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -108,8 +108,20 @@ class KitsuEndpoint(KitsuReader):
             uploaded = self.api.upload_preview(
                 preview["id"], media.path, filename, media.sha256, self.media_attempts
             )
+        except SyncdError as exc:
+            # a refused file must not leave an empty preview behind in the task's history:
+            # deleting its comment deletes the preview revision with it
+            try:
+                self.api.delete(f"/data/comments/{comment['id']}")
+            except SyncdError as again:
+                raise type(exc)(
+                    f"{exc}; the half-made preview (comment {comment['id']}) could not be "
+                    f"deleted ({again}): remove it in Kitsu"
+                ) from exc
+            raise type(exc)(
+                f"{exc}; the half-made preview revision and its comment were deleted"
+            ) from exc
         except Exception:
-            # a refused file must not leave an empty preview behind in the task's history
             with contextlib.suppress(Exception):
                 self.api.delete(f"/data/comments/{comment['id']}")
             raise

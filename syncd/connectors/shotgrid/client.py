@@ -143,10 +143,22 @@ class ShotGridCalls:
         return self.call("batch", lambda: self.client.batch(requests))
 
     def upload(
-        self, entity: str, entity_id: int, path: str, *, attempts: int | None = None, **kw: Any
+        self,
+        entity: str,
+        entity_id: int,
+        path: str,
+        *,
+        landed: Callable[[], Any],
+        attempts: int | None = None,
+        **kw: Any,
     ) -> Any:
-        return self.call(
-            "upload", lambda: self.client.upload(entity, entity_id, path, **kw), attempts=attempts
+        """An upload makes an Attachment: after a failed attempt ``landed`` looks for the one
+        it may have made before the upload is sent again."""
+        return self.once(
+            "upload",
+            lambda: self.client.upload(entity, entity_id, path, **kw),
+            landed,
+            attempts=attempts,
         )
 
     def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
@@ -168,20 +180,32 @@ class ShotGridCalls:
         except RetriableError as exc:
             raise self._gave_up(what, last, exc) from None
 
-    def once(self, what: str, fn: Callable[[], T], landed: Callable[[], T | None]) -> T:
+    def once(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        landed: Callable[[], T | None],
+        *,
+        attempts: int | None = None,
+    ) -> T:
         """A create that is never sent twice blindly: after a transient failure ``landed``
         says whether the failed attempt took effect (see ``Retrier.once``)."""
         last: list[str] = []
         try:
-            return self.retrier.once(lambda: self._attempt(what, fn, last), landed)
+            return self.retrier.once(
+                lambda: self._attempt(what, fn, last), landed, attempts=attempts
+            )
         except RetriableError as exc:
-            raise self._gave_up(what, last, exc) from None
+            raise self._gave_up(what, last, exc, attempts) from None
 
-    def _gave_up(self, what: str, last: list[str], exc: RetriableError) -> RetriableError:
+    def _gave_up(
+        self, what: str, last: list[str], exc: RetriableError, attempts: int | None = None
+    ) -> RetriableError:
         if not last:  # the lookup after a failed attempt is what failed
             return exc
+        tries = attempts or self.retrier.attempts
         return RetriableError(
-            f"{self.name}: ShotGrid {what} failed {self.retrier.attempts} times: {last[-1]}",
+            f"{self.name}: ShotGrid {what} failed {tries} times: {last[-1]}",
             retry_after=exc.retry_after,
         )
 

@@ -259,14 +259,44 @@ class ShotGridEndpoint(Endpoint):
         return self._item(int(item_id))
 
     def _upload(self, version_id: int, media: LocalMedia) -> None:
-        self.calls.upload(
-            "Version",
-            version_id,
-            str(media.path),
-            attempts=self.media_attempts,
-            field_name=self.fields.media,
-            display_name=media.filename,
-        )
+        """The movie into the media field, then its thumbnail into ``image``.
+
+        An upload is tried up to ``media_attempts`` times; after a failed attempt the field
+        is read before sending again (an attempt whose answer was lost counts as done). Any
+        other Attachment the upload made (a lost answer's copy) is deleted afterwards, all of
+        them when the upload failed, so that no half-made file stays on the Version.
+        """
+        before = self._attachments_of(version_id)
+
+        def landed() -> int | None:
+            row = self.calls.find_one("Version", [["id", "is", version_id]], [self.fields.media])
+            held = (row or {}).get(self.fields.media)
+            held_id = held.get("id") if isinstance(held, dict) else None
+            known = before or set()
+            return int(held_id) if held_id is not None and int(held_id) not in known else None
+
+        try:
+            held = self.calls.upload(
+                "Version",
+                version_id,
+                str(media.path),
+                landed=landed,
+                attempts=self.media_attempts,
+                field_name=self.fields.media,
+                display_name=media.filename,
+            )
+        except SyncdError as exc:
+            dropped = self._drop_attachments(version_id, before)
+            if dropped:
+                many = len(dropped) > 1
+                raise type(exc)(
+                    f"{exc}; the Attachment{'s' if many else ''} "
+                    f"{', '.join(map(str, dropped))} it left half made "
+                    f"{'were' if many else 'was'} deleted"
+                ) from exc
+            raise
+        if before is not None:
+            self._drop_attachments(version_id, before | {int(held)})
         # ShotGrid's ``image``: the small picture made once for the media (a movie's poster
         # frame), never the whole file
         thumbnail = media.thumbnail
@@ -274,6 +304,30 @@ class ShotGridEndpoint(Endpoint):
             thumbnail = media.path
         if thumbnail is not None:
             self.calls.upload_thumbnail("Version", version_id, str(thumbnail))
+
+    def _attachments_of(self, version_id: int) -> set[int] | None:
+        """Ids of the Attachments linked to a Version (None when the site cannot say)."""
+        try:
+            rows = self.calls.find(
+                "Attachment", [["attachment_links", "is", link("Version", version_id)]], ["id"]
+            )
+        except SyncdError:
+            return None
+        return {int(r["id"]) for r in rows}
+
+    def _drop_attachments(self, version_id: int, keep: set[int] | None) -> list[int]:
+        """Delete the Attachments of a Version that are not in ``keep``; the ids deleted."""
+        if keep is None:
+            return []
+        extra = sorted((self._attachments_of(version_id) or set()) - keep)
+        dropped = []
+        for attachment_id in extra:
+            try:
+                self.calls.delete("Attachment", attachment_id)
+            except SyncdError:
+                continue  # best effort: the upload's own failure is what gets reported
+            dropped.append(attachment_id)
+        return dropped
 
     def _item(self, version_id: int) -> Item:
         rows = self.queries.versions([version_id])

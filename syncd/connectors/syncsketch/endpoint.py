@@ -168,7 +168,11 @@ class SyncSketchEndpoint(Endpoint):
             )
         url = raw.get("media_url") or ""
         if not url:
-            raise NotFound(f"{self.name}: item {item_id} has no media")
+            raise NotFound(
+                f"{self.name}: item {item_id} ({raw.get('name')!r}) holds a file but SyncSketch "
+                "names no address to download it from (no media_url); it cannot be carried to "
+                "the other systems"
+            )
         filename = convert.media_filename(raw)
         dest_dir.mkdir(parents=True, exist_ok=True)
         target = dest_dir / f"{item_id}-{revision}-{filename}"
@@ -287,16 +291,25 @@ class SyncSketchEndpoint(Endpoint):
     def _upload_new(self, name: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """Upload a new item; whatever a failed attempt left behind is deleted before going on."""
         known = self._item_ids_named(name)
+        removed: list[str] = []
 
         def cleanup() -> None:
             for raw in self.api.items(self.review_id, name=name):
                 if str(raw["id"]) not in known and convert.link_of(raw) is None and self._mine(raw):
                     self._discard(str(raw["id"]))
+                    removed.append(str(raw["id"]))
 
         try:
             return self.api.create_once(send, cleanup, attempts=self.media_attempts)
-        except SyncdError:
-            cleanup()
+        except SyncdError as exc:
+            with contextlib.suppress(SyncdError):
+                cleanup()
+            if removed:
+                many = len(removed) > 1
+                raise type(exc)(
+                    f"{exc}; the item{'s' if many else ''} {', '.join(removed)} the upload "
+                    f"left half made {'were' if many else 'was'} deleted"
+                ) from exc
             raise
 
     def _item_ids_named(self, name: str) -> set[str]:
