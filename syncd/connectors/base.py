@@ -49,6 +49,9 @@ class Endpoint(ABC):
     """Writes the engine may have in flight on this endpoint at once (the system's
     ``concurrency``). Connectors that cannot take concurrent writes (a file) keep 1; those that
     raise it guard what their writes share (a playlist's entry list, a client per thread)."""
+    note_batch: int = 0
+    """Notes the system can create in one request (``create_notes``); 0 when it has no batch
+    call that keeps a write checkable (one that fails whole, or says per note what it made)."""
     dry_run: bool = False
     """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
     it must not change anything, not even housekeeping or creating the review it selects."""
@@ -104,6 +107,12 @@ class Endpoint(ABC):
 
     def create_note(self, note: NewNote) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot create notes")
+
+    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
+        """Create several notes in one request (``note_batch`` of them at most): per note, the
+        note as the system holds it, or why it was not made. A request whose answer is lost
+        must be looked for, note by note, as ``create_note`` looks for one."""
+        raise NotImplementedError(f"{type(self).__name__} cannot create notes in batches")
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot edit notes")

@@ -24,8 +24,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from syncd.connectors.base import Endpoint
 from syncd.core.actions import Action, Bind, CreateNote, Problem, StateChange, label
-from syncd.errors import FatalError, RetriableError, SyncdError
+from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
 from syncd.state.store import StateStore
 from syncd.sync.schedule import Schedule
 from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
@@ -60,6 +61,44 @@ STORE_PROGRESS_EVERY = 2.0
 """Seconds between progress updates in the run history (``syncd status``)."""
 LOG_PROGRESS_EVERY = 10.0
 """Seconds between progress lines in the logs, when no progress bar shows it."""
+
+
+Outcome = list[StateChange] | Exception
+"""What one write came to: the state facts it established, or why it did not land."""
+
+
+def _one(prepared: Prepared) -> list[Outcome]:
+    try:
+        return [prepared.send()]
+    except Exception as exc:  # recorded by the applying thread, as the write's outcome
+        return [exc]
+
+
+def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
+    """Several notes in one request, each then checked as a single create would be."""
+    try:
+        made = endpoint.create_notes([p.note for p in group if p.note is not None])
+    except Exception as exc:
+        return [exc for _ in group]
+    if len(made) != len(group):
+        wrong = SkippableError(
+            f"{endpoint.name}: a batch of {len(group)} notes answered {len(made)} results"
+        )
+        return [wrong for _ in group]
+    out: list[Outcome] = []
+    for prepared, note in zip(group, made, strict=True):
+        if isinstance(note, Exception) or prepared.finish is None:
+            out.append(note if isinstance(note, Exception) else SkippableError("not a note"))
+            continue
+        try:
+            out.append(prepared.finish(note))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
+def _is_note(action: Action) -> bool:
+    return isinstance(action, CreateNote)
 
 
 @dataclass
@@ -124,7 +163,7 @@ class Applier:
         }
         progress = Progress(len(actions))
         busy: Counter[str] = Counter()
-        in_flight: dict[Future[list[StateChange]], _Flight] = {}
+        in_flight: dict[Future[list[Outcome]], list[_Flight]] = {}
         stopped = False
         try:
             pools = {ep: self.dispatch.pool(ep, limits[ep]) for ep in {a.endpoint for a in actions}}
@@ -136,15 +175,17 @@ class Applier:
                     self._fill(schedule, limits, busy, in_flight, pools, progress)
                 if not in_flight:
                     break
-                progress.in_flight = len(in_flight)
+                progress.in_flight = sum(len(f) for f in in_flight.values())
                 finished = self.dispatch.wait_any(in_flight)
-                for future in sorted(finished, key=lambda f: in_flight[f].index):
-                    flight = in_flight.pop(future)
-                    busy[flight.action.endpoint] -= 1
-                    ok, error = self._land(flight, future)
-                    self.fatal = self.fatal or error
-                    schedule.done(flight.index)
-                    self._tick(progress, ok=ok)
+                for future in sorted(finished, key=lambda f: in_flight[f][0].index):
+                    flights = in_flight.pop(future)
+                    busy[flights[0].action.endpoint] -= 1
+                    outcomes = future.result()  # a kill (BaseException) ends the run here
+                    for flight, outcome in zip(flights, outcomes, strict=True):
+                        ok, error = self._land(flight, outcome)
+                        self.fatal = self.fatal or error
+                        schedule.done(flight.index)
+                        self._tick(progress, ok=ok)
         finally:
             self.dispatch.close()
         if self.fatal is not None:
@@ -162,28 +203,49 @@ class Applier:
         schedule: Schedule,
         limits: dict[str, int],
         busy: Counter[str],
-        in_flight: dict[Future[list[StateChange]], _Flight],
+        in_flight: dict[Future[list[Outcome]], list[_Flight]],
         pools: dict[str, Executor],
         progress: Progress,
     ) -> None:
-        """Start every write that is ready, up to each endpoint's limit."""
+        """Start every write that is ready, up to each endpoint's limit; notes ready together
+        go in one request where the endpoint creates them in batches."""
         moved = True
         while moved:  # a write failing before it is sent may make others ready
             moved = False
             for ep in schedule.endpoints_ready():
+                endpoint = self.rt.endpoints[ep]
                 while busy[ep] < limits[ep] and self.fatal is None:
                     index = schedule.next_for(ep)
                     if index is None:
                         break
                     moved = True
-                    started = self._start(index, schedule.actions[index])
-                    if started is None:
-                        schedule.done(index)
-                        self._tick(progress, ok=False)
+                    group = self._started(schedule, progress, [index])
+                    first = group[0][1] if group else None
+                    if first is not None and first.note is not None and endpoint.note_batch > 1:
+                        more = schedule.take(ep, endpoint.note_batch - 1, _is_note)
+                        group += self._started(schedule, progress, more)
+                    if not group:
                         continue
-                    flight, prepared = started
-                    in_flight[pools[ep].submit(prepared.send)] = flight
+                    flights = [flight for flight, _ in group]
+                    if len(group) == 1:
+                        future = pools[ep].submit(_one, group[0][1])
+                    else:
+                        future = pools[ep].submit(_batch, endpoint, [p for _, p in group])
+                    in_flight[future] = flights
                     busy[ep] += 1
+
+    def _started(
+        self, schedule: Schedule, progress: Progress, indexes: list[int]
+    ) -> list[tuple[_Flight, Prepared]]:
+        out = []
+        for index in indexes:
+            started = self._start(index, schedule.actions[index])
+            if started is None:
+                schedule.done(index)
+                self._tick(progress, ok=False)
+            else:
+                out.append(started)
+        return out
 
     def _start(self, index: int, action: Action) -> tuple[_Flight, Prepared] | None:
         """The write prepared and its journal entry open; None when it failed already."""
@@ -204,14 +266,14 @@ class Applier:
         return _Flight(index, action, kind, entry), prepared
 
     # -- taking in -----------------------------------------------------------------------------
-    def _land(
-        self, flight: _Flight, future: Future[list[StateChange]]
-    ) -> tuple[bool, FatalError | None]:
+    def _land(self, flight: _Flight, outcome: Outcome) -> tuple[bool, FatalError | None]:
         """Record what one write did: whether it landed as asked, and a fatal error for the
         run to end with."""
         action, kind, entry = flight.action, flight.kind, flight.entry
         try:
-            changes = future.result()
+            if isinstance(outcome, Exception):
+                raise outcome
+            changes = outcome
         except LandedWrong as exc:
             self._failed(entry, action, kind, str(exc), exc.changes)
             self.natives.apply(exc.changes)

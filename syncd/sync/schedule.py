@@ -21,7 +21,7 @@ with one write in flight per endpoint the order is exactly the plan's.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from syncd.core.actions import (
     Action,
@@ -114,6 +114,22 @@ class Schedule:
         """The lowest plan position ready on ``endpoint``, taken off the ready list."""
         ready = self._ready.get(endpoint)
         return heapq.heappop(ready) if ready else None
+
+    def take(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> list[int]:
+        """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (lowest first),
+        taken off the ready list; the others stay ready."""
+        ready = self._ready.get(endpoint) or []
+        taken: list[int] = []
+        kept: list[int] = []
+        while ready:
+            index = heapq.heappop(ready)
+            if len(taken) < most and wanted(self.actions[index]):
+                taken.append(index)
+            else:
+                kept.append(index)
+        for index in kept:
+            heapq.heappush(ready, index)
+        return taken
 
     def endpoints_ready(self) -> list[str]:
         return [ep for ep, ready in self._ready.items() if ready]

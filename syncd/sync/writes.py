@@ -36,7 +36,7 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
@@ -58,6 +58,10 @@ class Prepared:
     send: Callable[[], list[StateChange]]
     intent: dict[str, Any] | None = None
     """What the journal keeps before a create is sent, to recognise it if the answer is lost."""
+    note: NewNote | None = None
+    """A note to create, for an endpoint that creates several in one request (``create_notes``);
+    ``finish`` then checks what the system made of it, as ``send`` does for one."""
+    finish: Callable[[Note], list[StateChange]] | None = None
 
 
 class Natives:
@@ -279,8 +283,7 @@ class Writes:
             "fp": note_fingerprint(expected.content),
         }
 
-        def send() -> list[StateChange]:
-            note = endpoint.create_note(asked)
+        def finish(note: Note) -> list[StateChange]:
             bind = Bind(
                 action.link, "note", ep, note.id, item=action.item_link, parent=action.parent_link
             )
@@ -305,7 +308,7 @@ class Writes:
                 "it was removed again so that nothing wrong stays there"
             )
 
-        return Prepared(send, intent)
+        return Prepared(lambda: finish(endpoint.create_note(asked)), intent, asked, finish)
 
     def _update_note(self, endpoint: Endpoint, action: UpdateNote) -> Prepared:
         ep = action.endpoint

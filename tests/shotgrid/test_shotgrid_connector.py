@@ -535,3 +535,51 @@ def test_empty_playlist_reads_without_empty_in_filters(shotgrid_standin: ShotGri
     snap = endpoint.snapshot()
     assert snap.items == () and snap.notes == ()
     assert endpoint.snapshot(snap) == Snapshot(cursor=snap.cursor, extra=snap.extra)
+
+
+def _notes_on(live: Site) -> list[str]:
+    rows = [row for kind in ("Note", "Reply") for row in live.store.find(kind, [], ["content"])]
+    return sorted(row["content"] for row in rows)
+
+
+def test_notes_go_in_one_batch_and_read_back_as_written(live: Site) -> None:
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1, v2 = (str(v["id"]) for v in live.versions[:2])
+    asked = [NewNote(item=v1, text=f"n{n}", link=f"L{n}") for n in range(3)]
+    asked.append(NewNote(item=v2, text="with a frame", link="L9", frame=12))
+    made, _, seen = live.calls(endpoint, lambda: endpoint.create_notes(asked))
+    assert seen == 1 and live.standin.count("batch") == 1
+    assert all(not isinstance(m, Exception) for m in made)
+    snap = {n.id: n for n in endpoint.snapshot().notes}
+    assert [snap[m.id] for m in made] == made  # type: ignore[union-attr]
+    assert [m.text for m in made] == ["n0", "n1", "n2", "with a frame"]  # type: ignore[union-attr]
+
+
+def test_lost_batch_answer_is_looked_for_not_sent_again(live: Site) -> None:
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1 = str(live.versions[0]["id"])
+    live.standin.fail_next(1, 502, method="batch", after_commit=True)
+    made = endpoint.create_notes([NewNote(item=v1, text=f"n{n}", link=f"L{n}") for n in range(3)])
+    assert all(not isinstance(m, Exception) for m in made)
+    assert live.standin.count("batch") == 1  # looked for, never resent
+    assert _notes_on(live) == ["n0", "n1", "n2"]
+
+
+def test_refused_batch_falls_back_to_one_note_at_a_time(live: Site) -> None:
+    """A fault refuses the whole transaction; each note is then sent alone, so one bad note
+    fails alone and the others land."""
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1 = str(live.versions[0]["id"])
+    live.standin.fault_next(1, "Simulated database timeout", method="batch")
+    made = endpoint.create_notes(
+        [
+            NewNote(item=v1, text="a", link="L1"),
+            NewNote(item="999999", text="on nothing", link="L2"),
+            NewNote(item=v1, text="b", link="L3"),
+        ]
+    )
+    assert [isinstance(m, Exception) for m in made] == [False, True, False]
+    assert _notes_on(live) == ["a", "b"]

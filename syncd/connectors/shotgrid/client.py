@@ -139,8 +139,13 @@ class ShotGridCalls:
         return self.call("delete", lambda: self.client.delete(entity, entity_id))
 
     def batch(self, requests: list[dict[str, Any]]) -> Any:
-        """Updates and deletes only: a batch of creates could not be looked for."""
+        """Updates and deletes only (retried as they are); creates go by ``batch_create``."""
         return self.call("batch", lambda: self.client.batch(requests))
+
+    def batch_create(self, requests: list[dict[str, Any]], *, landed: Callable[[], Any]) -> Any:
+        """Creates in one transaction, never resent blindly: after a transient failure
+        ``landed`` looks for what the batch made (its rows, in order, or None)."""
+        return self.once("batch", lambda: self.client.batch(requests), landed)
 
     def upload(
         self,

@@ -30,6 +30,7 @@ from syncd.connectors.shotgrid.client import (
     project_id,
 )
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid.notes import NoteRequest, create_batch, create_one
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
@@ -37,7 +38,6 @@ from syncd.connectors.shotgrid.rows import (
     NOTE_FIELDS,
     REPLY,
     REPLY_FIELDS,
-    USER_FIELDS,
     Queries,
     as_read,
     item_from_row,
@@ -62,17 +62,13 @@ from syncd.core.model import (
 )
 from syncd.errors import NotFound, SkippableError, SyncdError
 
-CREATED_FIELDS = [
-    "created_at",
-    "updated_at",
-    *(f for f in USER_FIELDS if f.startswith("created_by")),
-]
-"""What a create returns so the note can be built as a later read will see it."""
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class ShotGridEndpoint(Endpoint):
     capabilities = Capabilities.everything(has_cursor=True)
+    note_batch = 50
+    """Notes and Replies created per ``batch`` request (one transaction on the site)."""
 
     def __init__(
         self,
@@ -381,12 +377,38 @@ class ShotGridEndpoint(Endpoint):
 
     # -- writing: notes ------------------------------------------------------------------------
     def create_note(self, note: NewNote) -> Note:
+        return create_one(self.calls, self._note_request(note))
+
+    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
+        """Notes and Replies in one ``batch`` request (see ``notes.create_batch``)."""
+        asks: list[NoteRequest | Exception] = []
+        for note in notes:
+            try:
+                asks.append(self._note_request(note))
+            except SyncdError as exc:
+                asks.append(exc)
+        return create_batch(self.calls, asks, self.name)
+
+    def _note_request(self, note: NewNote) -> NoteRequest:
+        """What creating ``note`` sends, how to look for it, and how to read what it made."""
         user = self._human(note.author)
         content = notetext.render(note.text, author=None if user else note.author, frame=note.frame)
         if note.parent is not None:
-            return self._create_reply(note, content, user)
+            _, parent = split_note_id(self._thread_note(note.parent))
+            data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
+            if user:
+                data["user"] = link("HumanUser", user["id"])
+            where = ["entity", "is", link(NOTE, parent)]
+            return NoteRequest(
+                REPLY,
+                data,
+                lambda: self._find_created(REPLY, content, where),
+                lambda row: note_from_row(
+                    as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}"
+                ),
+            )
         code, task = self._version(note.item)
-        data: dict[str, Any] = {
+        data = {
             "project": link("Project", self.project_id),
             "subject": subject_for(code, note.text),
             "content": content,
@@ -396,29 +418,13 @@ class ShotGridEndpoint(Endpoint):
             data["tasks"] = [link("Task", task["id"])]
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
+        where = ["note_links", "is", link("Version", note.item)]
+        return NoteRequest(
             NOTE,
             data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(
-                NOTE, content, ["note_links", "is", link("Version", note.item)]
-            ),
+            lambda: self._find_created(NOTE, content, where),
+            lambda row: note_from_row(as_read(row, data, user), NOTE, note.item),
         )
-        return note_from_row(as_read(row, data, user), NOTE, note.item)
-
-    def _create_reply(self, note: NewNote, content: str, user: dict[str, Any] | None) -> Note:
-        assert note.parent is not None
-        _, parent = split_note_id(self._thread_note(note.parent))
-        data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
-        if user:
-            data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
-            REPLY,
-            data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
-        )
-        return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
     def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
         known = self._known.notes if self._known else {}
