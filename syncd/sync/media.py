@@ -123,9 +123,8 @@ class MediaBroker:
             for note in snapshots[ep].notes:
                 for att in note.attachments:
                     if not att.sha256 and att.token:
-                        self._lookup(
-                            ep, att.token, known, jobs, att, f"attachment {att.filename!r}"
-                        )
+                        what = f"attachment {att.filename!r}"
+                        self._lookup(ep, att.token, recorded, known, jobs, att, what)
         problems: list[Problem] = []
         for (ep, token), outcome in self._run(self._hash_one, jobs).items():
             if isinstance(outcome, str):
@@ -170,8 +169,28 @@ class MediaBroker:
         """The attachment with a local, checked copy (``path``) and its content hash."""
         if att.path is not None and att.sha256:
             return att
-        local = self._local(ep, att, f"attachment {att.filename!r}")
+        try:
+            local = self._local(ep, att, f"attachment {att.filename!r}", thumbnail=False)
+        except SkippableError as exc:
+            if str(exc).startswith(f"{ep}: "):
+                raise
+            raise SkippableError(f"{ep}: attachment {att.filename!r}: {exc}") from None
         return replace(att, sha256=local.sha256, size=local.size, path=local.path)
+
+    def known(self, ep: str, att: Attachment) -> Attachment:
+        """The attachment with its content hash, when the state knows it by its token."""
+        if att.sha256 or not att.token:
+            return att
+        found = self.store.media_hash(self.mapping, ep, att.token)
+        return replace(att, sha256=found[0], size=att.size or found[1]) if found else att
+
+    def attached(self, ep: str, att: Attachment) -> None:
+        """``ep`` holds ``att`` (an upload syncd just made) under its token: never again."""
+        assert att.token and att.sha256
+        size = att.size or 0
+        self.store.remember_media(self.mapping, ep, att.token, att.sha256, size)
+        self.log.add(uploads=1, bytes_up=size)
+        self.log.moved("up", ep, f"attachment {att.filename!r}", att.sha256, size)
 
     def prefetch(self, wanted: Iterable[tuple[str, Item]]) -> None:
         """Download what a run is about to upload, side by side, before the writes start."""
@@ -184,7 +203,9 @@ class MediaBroker:
         self.log.add(uploads=1, bytes_up=media.size)
         self.log.moved("up", ep, what, media.sha256, media.size)
 
-    def _local(self, ep: str, ref: MediaRef | Attachment, what: str) -> LocalMedia:
+    def _local(
+        self, ep: str, ref: MediaRef | Attachment, what: str, *, thumbnail: bool = True
+    ) -> LocalMedia:
         sha = ref.sha256
         if sha is None and _token(ref):
             found = self.store.media_hash(self.mapping, ep, _token(ref))
@@ -197,7 +218,9 @@ class MediaBroker:
             cached = self._download(ep, ref, what)
             sha, path, size = cached.sha256, cached.path, cached.size
         info = self._probe(sha, path, ref.filename or what)
-        thumb = self.thumbnailer.thumbnail(sha, path, info) if self.thumbnailer else None
+        thumb = None
+        if thumbnail and self.thumbnailer is not None:
+            thumb = self.thumbnailer.thumbnail(sha, path, info)
         return LocalMedia(
             path,
             sha,

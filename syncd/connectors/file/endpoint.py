@@ -11,12 +11,17 @@ One file per review, ``<path>/<review>.yaml``; media next to it in ``<path>/medi
           - text: Tighten the arc.
             author: Alice Smith <alice@studio.example>
             frame: 12
+            attachments:
+              - paintovers/sh010-arc.png
             replies:
               - text: Done in v3.
 
 Add an item or a note by writing it; edit text, status or order in place; syncd adds the ``id``
-and ``syncd`` keys it needs on its next run (do not edit those). Writes are atomic (a temporary
-file renamed over the old one), so a crash never leaves half a file. A file that does not read as
+and ``syncd`` keys it needs on its next run (do not edit those). A note's files are listed under
+``attachments:`` by their path from the review file's folder; files from other systems are
+copied to ``<path>/attachments/`` (named by the start of their content hash) and listed so.
+Writes are atomic (a temporary file renamed over the old one), so a crash never leaves half a
+file. A file that does not read as
 a review (a note without text, a frame of 0, two items with one name...) is refused whole, with
 the line to fix: see ``review_file``.
 """
@@ -34,10 +39,19 @@ from typing import Any
 import yaml
 
 from syncd.connectors.base import Endpoint
-from syncd.connectors.file.document import Doc, author, author_text, now, sha256_file, stamp
+from syncd.connectors.file.document import (
+    Doc,
+    attachment_name,
+    author,
+    author_text,
+    now,
+    sha256_file,
+    stamp,
+)
 from syncd.connectors.file.review_file import read_review_file
 from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
+    Attachment,
     Item,
     LocalMedia,
     MediaRef,
@@ -67,6 +81,7 @@ class FileEndpoint(Endpoint):
         self.review = review
         self.path = folder / f"{_SAFE.sub('_', review)}.yaml"
         self.media_folder = folder / "media"
+        self.files_folder = folder / "attachments"
         self.reads = 0
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
         self._unsaved: tuple[tuple[int, int, int] | None, Doc] | None = None
@@ -185,7 +200,18 @@ class FileEndpoint(Endpoint):
             created=stamp(note.get("at")),
             modified=stamp(note.get("edited")) or stamp(note.get("at")),
             link=note.get("syncd"),
+            attachments=tuple(self._attachment(e) for e in note.get("attachments") or ()),
         )
+
+    def _attachment(self, entry: Any) -> Attachment:
+        data = entry if isinstance(entry, dict) else {"file": entry}
+        rel = str(data["file"])
+        sha = data.get("sha256")
+        size = None
+        if not sha:
+            sha, size = sha256_file(self.folder / rel)
+        name = data.get("name") or attachment_name(rel, str(sha))
+        return Attachment(str(name), str(sha), rel, size)
 
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         doc = self._load()
@@ -238,6 +264,52 @@ class FileEndpoint(Endpoint):
             shutil.copyfile(media.path, tmp)
             os.replace(tmp, target)
         return {"file": str(target.relative_to(self.folder)), "sha256": media.sha256}
+
+    def _store_file(self, att: Attachment) -> dict[str, Any]:
+        """A file from elsewhere, copied beside the review under the start of its hash."""
+        assert att.path is not None and att.sha256
+        self.files_folder.mkdir(parents=True, exist_ok=True)
+        target = self.files_folder / f"{att.sha256[:12]}-{_SAFE.sub('_', att.filename)}"
+        if not target.exists():
+            tmp = target.with_suffix(target.suffix + ".part")
+            shutil.copyfile(att.path, tmp)
+            os.replace(tmp, target)
+        entry: dict[str, Any] = {"file": str(target.relative_to(self.folder))}
+        if attachment_name(entry["file"], att.sha256) != att.filename:
+            entry["name"] = att.filename
+        entry["sha256"] = att.sha256
+        return entry
+
+    def _files(self, doc: Doc, data: dict[str, Any], wanted: tuple[Attachment, ...]) -> None:
+        """Write a note's ``attachments:``: new files copied in, held ones kept by path."""
+        held = {self._attachment(e).token: e for e in data.get("attachments") or ()}
+        entries = []
+        for att in wanted:
+            if att.path is not None:
+                entries.append(self._store_file(att))
+            elif att.token in held:
+                entries.append(held.pop(att.token))
+        if entries:
+            data["attachments"] = entries
+        else:
+            data.pop("attachments", None)
+        listed = {self._attachment(e).token for _, n, _ in doc.walk_notes() for e in self._of(n)}
+        for gone in held:
+            path = self.folder / str(gone)
+            if path.parent == self.files_folder and str(gone) not in listed:
+                path.unlink(missing_ok=True)  # a copy syncd made that nothing lists any more
+
+    @staticmethod
+    def _of(note: dict[str, Any]) -> list[Any]:
+        files = note.get("attachments")
+        return files if isinstance(files, list) else []
+
+    def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
+        source = self.folder / str(attachment.token)
+        if not source.is_file():
+            raise SkippableError(f"{self.path}: attachment file {source} is missing")
+        sha, size = sha256_file(source)
+        return LocalMedia(source, sha, attachment.filename, size)
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
@@ -307,6 +379,7 @@ class FileEndpoint(Endpoint):
             data["frame"] = note.frame
         data["at"] = (note.created or now()).isoformat()
         data["syncd"] = note.link
+        self._files(doc, data, note.attachments)
         parent = None
         if note.parent is not None:
             _, parent, _ = self._find_note(doc, note.parent)
@@ -325,6 +398,7 @@ class FileEndpoint(Endpoint):
             data.pop("frame", None)
         else:
             data["frame"] = content.frame
+        self._files(doc, data, content.attachments)
         data["edited"] = now().isoformat()
         self._save(doc)
         return self._note(item, data, parent)

@@ -341,7 +341,7 @@ class SyncSketchEndpoint(Endpoint):
         frame = note.frame if note.frame is not None and note.frame > 1 else None
         return replace(note, frame=frame)
 
-    def expected_content(self, content: NoteContent) -> NoteContent:
+    def expected_content(self, content: NoteContent, note_id: str | None = None) -> NoteContent:
         frame = content.frame if content.frame is not None and content.frame > 1 else None
         return replace(content, frame=frame)
 
