@@ -19,6 +19,7 @@ from syncd.config.located import Located, read_yaml
 from syncd.config.messages import Path_, did_you_mean, dotted, validate
 from syncd.config.schema import ROOT, selector_schema, system_schema
 from syncd.connectors import TYPES
+from syncd.connectors.spec import parse_size
 from syncd.core.policy import BOTH, KEEP_BOTH, LAST_WRITER, OFF
 from syncd.errors import ConfigError
 
@@ -94,13 +95,6 @@ class Config:
         raise ConfigError(
             f"no mapping named {name!r}{did_you_mean(name, names)}; mappings: {', '.join(names)}"
         )
-
-
-def parse_size(text: str) -> int:
-    match = re.match(r"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$", text.strip())
-    if match is None:
-        raise ValueError(text)
-    return int(float(match.group(1)) * 1000 ** ["B", "KB", "MB", "GB", "TB"].index(match.group(2)))
 
 
 def parse_duration(text: str) -> float:

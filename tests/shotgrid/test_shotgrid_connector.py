@@ -494,3 +494,23 @@ def test_empty_playlist_reads_without_empty_in_filters(shotgrid_standin: ShotGri
     snap = endpoint.snapshot()
     assert snap.items == () and snap.notes == ()
     assert endpoint.snapshot(snap) == Snapshot(cursor=snap.cursor, extra=snap.extra)
+
+
+def test_a_file_added_to_a_note_is_seen_incrementally(live: Site, tmp_path: Path) -> None:
+    store = live.store
+    endpoint = live.endpoint()
+    v1 = live.versions[0]
+    note = store.create(
+        "Note",
+        {"project": live.project, "content": "see file", "note_links": [v1]},
+        user=live.alice,
+    )
+    base = endpoint.snapshot()
+    assert [n.attachments for n in base.notes] == [()]
+    store.attach_file("Note", note["id"], b"paint-over bytes", "paint.png", user=live.alice)
+    step = endpoint.snapshot(base)
+    assert step == endpoint.snapshot(None)
+    (held,) = step.notes[0].attachments
+    assert (held.filename, held.size) == ("paint.png", 16)
+    local = endpoint.fetch_attachment(held, tmp_path)
+    assert local.path.read_bytes() == b"paint-over bytes"

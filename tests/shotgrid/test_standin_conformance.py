@@ -349,6 +349,41 @@ def test_upload_and_download_movie_and_thumbnail(sg, tmp_path: Path):
     assert thumb_id != attachment_id
 
 
+def test_files_on_a_note_are_attachments_linked_to_it(sg, tmp_path: Path):
+    project, _, versions = _project_with_versions(sg, 1)
+    note = sg.create(
+        "Note", {"subject": "s", "content": "see file", "project": project, "note_links": versions}
+    )
+    start = max(_ids(sg.find("EventLogEntry", [], ["id"])))
+    paint = tmp_path / "paint.png"
+    paint.write_bytes(b"\x89PNG paint-over")
+    attachment_id = sg.upload("Note", note["id"], str(paint), display_name="paint.png")
+    held = sg.find_one("Note", [["id", "is", note["id"]]], ["attachments"])["attachments"]
+    assert [(a["type"], a["id"]) for a in held] == [("Attachment", attachment_id)]
+    row = sg.find_one(
+        "Attachment", [["id", "is", attachment_id]], ["this_file", "filename", "file_size"]
+    )
+    assert (row["filename"], row["file_size"]) == ("paint.png", len(paint.read_bytes()))
+    assert row["this_file"]["link_type"] == "upload" and row["this_file"]["url"]
+    assert sg.download_attachment({"type": "Attachment", "id": attachment_id}) == paint.read_bytes()
+    thread = sg.note_thread_read(note["id"], {"Attachment": ["filename"]})
+    assert [t["type"] for t in thread] == ["Note", "Attachment"]
+    events = sg.find(
+        "EventLogEntry", [["id", "greater_than", start]], ["event_type", "attribute_name", "meta"]
+    )
+    linked = [
+        e
+        for e in events
+        if e["event_type"] == "Shotgun_Attachment_Change"
+        and e["attribute_name"] == "attachment_links"
+    ]
+    assert [[(a["type"], a["id"]) for a in e["meta"]["added"]] for e in linked] == [
+        [("Note", note["id"])]
+    ]
+    sg.delete("Attachment", attachment_id)
+    assert sg.find_one("Note", [["id", "is", note["id"]]], ["attachments"])["attachments"] == []
+
+
 def test_authentication(shotgrid_standin, connect):
     with pytest.raises(shotgun_api3.AuthenticationFault):
         connect(script_name="syncd", api_key="wrong").find("Project", [])

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.connectors.retry import RetryPolicy
-from syncd.connectors.spec import RETRY, TIMEOUT, ConnectorSpec, retry_policy, secret, with_defaults
+from syncd.connectors.spec import (
+    RETRY,
+    TIMEOUT,
+    ConnectorSpec,
+    max_attachment_size,
+    parse_size,
+    retry_policy,
+    secret,
+    with_defaults,
+)
 from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
@@ -51,6 +60,9 @@ SPEC = ConnectorSpec(
             "description": "Event stream address when it is not the API's.",
             "examples": ["https://kitsu.example.com"],
         },
+        "max_attachment_size": max_attachment_size(
+            "10GB", "Zou refuses a request larger than its MAX_CONTENT_LENGTH (10 GB unless set)."
+        ),
     },
     required=("url",),
     selector={
@@ -87,12 +99,14 @@ def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str,
     from syncd.connectors.kitsu.endpoint import KitsuEndpoint
 
     chosen = KitsuSettings.from_config(name, settings)
-    return KitsuEndpoint(
+    endpoint = KitsuEndpoint(
         name,
         chosen.api(),
         {k: str(selector[k]) for k in SPEC.selector_required},
         event_log=chosen.event_log,
     )
+    endpoint.max_attachment_size = chosen.max_attachment_size
+    return endpoint
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class KitsuSettings:
     events: bool
     event_log: bool
     events_url: str | None
+    max_attachment_size: int
 
     @classmethod
     def from_config(cls, name: str, settings: Mapping[str, Any]) -> KitsuSettings:
@@ -130,6 +145,7 @@ class KitsuSettings:
             events=bool(values["events"]),
             event_log=bool(values["event_log"]),
             events_url=values.get("events_url"),
+            max_attachment_size=parse_size(values["max_attachment_size"]),
         )
 
     def api(self) -> Any:

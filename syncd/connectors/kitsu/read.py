@@ -24,8 +24,9 @@ from syncd.connectors.kitsu.feed import (
     read_new_events,
     summarise,
 )
+from syncd.connectors.kitsu.files import attachments_of
 from syncd.connectors.kitsu.model import Review, Tables, media_ref
-from syncd.core.model import Item, Note, Person, Snapshot
+from syncd.core.model import Attachment, Item, Note, Person, Snapshot
 
 PREVIEW_CHUNK = 50
 """Preview ids per ``GET /data/preview-files?id=[...]`` (keeps the URL under gunicorn's limit)."""
@@ -72,7 +73,8 @@ class KitsuReader(Endpoint):
         self._read_playlist(review)
         self._read_entities(review, {e for e, _ in review.entries})
         tasks = [tables.tasks[e] for e, _ in review.entries if e in tables.tasks]
-        if len(tasks) <= PER_TASK_COMMENTS:
+        files = self._project_files(tables) if len(tasks) > PER_TASK_COMMENTS else None
+        if files is None:
             for task in tasks:
                 self._read_comments(review, task)
         else:
@@ -80,6 +82,7 @@ class KitsuReader(Endpoint):
             by_task: dict[str, list[dict[str, Any]]] = {t: [] for t in tasks}
             for comment in self.api.get(f"/data/projects/{tables.project}/comments"):
                 if comment.get("object_id") in wanted:
+                    comment["attachment_files"] = files.get(comment["id"], [])
                     by_task[comment["object_id"]].append(comment)
             for task, comments in by_task.items():
                 review.notes[task] = self._notes_of(task, comments)
@@ -192,6 +195,19 @@ class KitsuReader(Endpoint):
         kind = "asset" if playlist.get("for_entity") == "asset" else "shot"
         return Tables(self.key, project["id"], playlist["id"], task_type["id"], kind)
 
+    def _project_files(self, tables: Tables) -> dict[str, list[dict[str, Any]]] | None:
+        """Every comment's files in one request (the project-wide comment listing leaves them
+        out); None when the account may not list them (admins only): read per task then."""
+        path = f"/data/projects/{tables.project}/attachment-files"
+        rows = self.api.call("GET", path, refused=None)
+        if rows is None:
+            return None
+        by_comment: dict[str, list[dict[str, Any]]] = {}
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("comment_id"):
+                by_comment.setdefault(str(row["comment_id"]), []).append(row)
+        return by_comment
+
     def _persons(self) -> dict[str, tuple[str | None, str | None]]:
         return {
             p["id"]: (p.get("email"), p.get("full_name") or None)
@@ -266,17 +282,30 @@ class KitsuReader(Endpoint):
         return notes
 
     def _comment_notes(self, entity: str, comment: dict[str, Any]) -> list[Note]:
-        """A comment and its replies as notes; a comment without text is no note."""
+        """A comment and its replies as notes; a comment without text or files (a status
+        change, a preview's carrier) is no note."""
         raw = comment.get("text") or ""
-        if not raw.strip():
+        base = self.api.base_url
+        files = attachments_of(comment, base)
+        if not raw.strip() and not files:
             return []
-        notes = [self._note(entity, comment, raw, None)]
+        notes = [self._note(entity, comment, raw, None, files)]
         for reply in comment.get("replies") or []:
-            if (reply.get("text") or "").strip():
-                notes.append(self._note(entity, reply, reply["text"], comment["id"]))
+            reply_files = attachments_of(comment, base, str(reply.get("id")))
+            if (reply.get("text") or "").strip() or reply_files:
+                notes.append(
+                    self._note(entity, reply, reply.get("text") or "", comment["id"], reply_files)
+                )
         return notes
 
-    def _note(self, entity: str, obj: dict[str, Any], raw: str, parent: str | None) -> Note:
+    def _note(
+        self,
+        entity: str,
+        obj: dict[str, Any],
+        raw: str,
+        parent: str | None,
+        files: tuple[Attachment, ...] = (),
+    ) -> Note:
         text, author, frame = notetext.parse(raw)
         created_at = obj.get("created_at") or obj.get("date")
         created = parse_time(created_at) if created_at else None
@@ -291,4 +320,5 @@ class KitsuReader(Endpoint):
             frame=frame,
             created=created,
             modified=modified,
+            attachments=files,
         )

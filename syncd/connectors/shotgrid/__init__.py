@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.connectors.retry import RetryPolicy
-from syncd.connectors.spec import RETRY, TIMEOUT, ConnectorSpec, retry_policy, secret, with_defaults
+from syncd.connectors.spec import (
+    RETRY,
+    TIMEOUT,
+    ConnectorSpec,
+    max_attachment_size,
+    parse_size,
+    retry_policy,
+    secret,
+    with_defaults,
+)
 from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
@@ -54,6 +63,9 @@ SPEC = ConnectorSpec(
             "default": 300,
             "description": "How long an event id missing from the event log is waited for.",
         },
+        "max_attachment_size": max_attachment_size(
+            "5GB", "ShotGrid's uploads are made for files of 5 GB or less."
+        ),
     },
     required=("url",),
     selector={
@@ -95,6 +107,7 @@ class ShotGridSettings:
     retry: RetryPolicy
     fields: dict[str, str]
     backlog_seconds: float
+    max_attachment_size: int = 5 * 10**9
 
     @classmethod
     def from_config(
@@ -120,6 +133,7 @@ class ShotGridSettings:
             retry=retry_policy(values),
             fields=dict(values["fields"]),
             backlog_seconds=float(values["backlog_seconds"]),
+            max_attachment_size=parse_size(values["max_attachment_size"]),
         )
 
     @property

@@ -138,6 +138,30 @@ class ShotGridCalls:
             "upload", lambda: self.client.upload(entity, entity_id, path, **kw), attempts=attempts
         )
 
+    def upload_once(
+        self,
+        entity: str,
+        entity_id: int,
+        path: str,
+        *,
+        landed: Callable[[], Any],
+        attempts: int | None = None,
+        **kw: Any,
+    ) -> Any:
+        """An upload that makes an Attachment (a Note's file), never sent twice blindly:
+        after a transient failure ``landed`` looks for the Attachment it may have made."""
+        last: list[str] = []
+        try:
+            return self.retrier.once(
+                lambda: self._attempt(
+                    "upload", lambda: self.client.upload(entity, entity_id, path, **kw), last
+                ),
+                landed,
+                attempts=attempts,
+            )
+        except RetriableError as exc:
+            raise self._gave_up("upload", last, exc) from None
+
     def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
         return self.call(
             "upload_thumbnail", lambda: self.client.upload_thumbnail(entity, entity_id, path)
