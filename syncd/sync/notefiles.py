@@ -53,7 +53,7 @@ class NoteFiles:
             if kept:
                 out.append(replace(kept.pop(), path=None))
                 continue
-            local = self.media.fetch_attachment(source, att)
+            local = named_by_content(self.media.fetch_attachment(source, att))
             self._check_size(endpoint, local)
             out.append(local)
         return tuple(out)
@@ -80,6 +80,25 @@ class NoteFiles:
             f"{human_size(limit)} a file may be there (systems.{endpoint.name}."
             "max_attachment_size); the note waits until the file is smaller or the limit raised"
         )
+
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"GIF8", "gif"),
+    (b"%PDF", "pdf"),
+)
+
+
+def named_by_content(att: Attachment) -> Attachment:
+    """A file whose name has no extension (a picture syncd made of a drawing) gets the one
+    its first bytes call for, so every system shows it for what it is."""
+    if "." in att.filename or att.path is None:
+        return att
+    with att.path.open("rb") as handle:
+        head = handle.read(16)
+    ext = next((e for magic, e in _MAGIC if head.startswith(magic)), None)
+    return replace(att, filename=f"{att.filename}.{ext}") if ext else att
 
 
 def same_words(expected: NoteContent, got: NoteContent) -> bool:
