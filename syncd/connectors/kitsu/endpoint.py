@@ -29,6 +29,7 @@ from typing import Any
 
 from syncd.connectors.kitsu.api import SYSTEM
 from syncd.connectors.kitsu.comments import KitsuComments
+from syncd.connectors.kitsu.drawings import DRAWING_PREFIX
 from syncd.connectors.kitsu.feed import parse_time
 from syncd.connectors.kitsu.model import media_ref, upload_name
 from syncd.core.capabilities import Capabilities
@@ -44,7 +45,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class KitsuEndpoint(KitsuComments):
-    capabilities = Capabilities.everything(has_cursor=True)
+    capabilities = Capabilities.everything(has_cursor=True, drawings=DRAWING_PREFIX)
 
     # -- writing -----------------------------------------------------------------------------------
     def _upload(

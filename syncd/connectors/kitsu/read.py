@@ -16,6 +16,7 @@ from typing import Any
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
 from syncd.connectors.kitsu.api import KitsuApi, pick
+from syncd.connectors.kitsu.drawings import DEFAULT_FPS, drawing_notes, is_drawing
 from syncd.connectors.kitsu.feed import (
     PAGE,
     EventCursor,
@@ -138,7 +139,13 @@ class KitsuReader(Endpoint):
             task = tables.tasks.get(item.id)
             if task is not None:
                 review.status[task] = (item.status, item.modified)
+        previews = dict(review.entries)
         for note in previous.notes:
+            if is_drawing(note.id):
+                preview = previews.get(note.item)
+                if preview is not None:
+                    review.drawings.setdefault(preview, []).append(note)
+                continue
             task = tables.tasks.get(note.item)
             if task is not None:
                 review.notes.setdefault(task, []).append(note)
@@ -160,6 +167,7 @@ class KitsuReader(Endpoint):
                 notes.append(note)
                 if note.parent is not None:
                     self._reply_root[note.id] = note.parent
+            notes.extend(review.drawings.get(preview, []) if preview else [])
         extra = tables.extra()
         return Snapshot(tuple(items), tuple(notes), cursor.dump() if cursor else None, extra)
 
@@ -193,7 +201,12 @@ class KitsuReader(Endpoint):
         task_types = self.api.get("/data/task-types")
         task_type = pick("task type", sel["task_type"], task_types, "in Kitsu")
         kind = "asset" if playlist.get("for_entity") == "asset" else "shot"
-        return Tables(self.key, project["id"], playlist["id"], task_type["id"], kind)
+        tables = Tables(self.key, project["id"], playlist["id"], task_type["id"], kind)
+        try:
+            tables.fps = float(project.get("fps") or DEFAULT_FPS)
+        except (TypeError, ValueError):
+            tables.fps = DEFAULT_FPS
+        return tables
 
     def _project_files(self, tables: Tables) -> dict[str, list[dict[str, Any]]] | None:
         """Every comment's files in one request (the project-wide comment listing leaves them
@@ -254,6 +267,14 @@ class KitsuReader(Endpoint):
             chunk = wanted[start : start + PREVIEW_CHUNK]
             for preview in self.api.get("/data/preview-files", id=json.dumps(chunk)):
                 review.media[preview["id"]] = media_ref(preview)
+                self._read_drawings(review, preview)
+
+    def _read_drawings(self, review: Review, preview: dict[str, Any]) -> None:
+        entity = next((e for e, p in review.entries if p == preview["id"]), None)
+        if entity is None:
+            review.drawings.pop(preview["id"], None)
+            return
+        review.drawings[preview["id"]] = drawing_notes(entity, preview, self._tables().fps)
 
     def _read_entities(self, review: Review, entities: set[str]) -> None:
         tables = self._tables()
