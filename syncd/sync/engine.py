@@ -35,7 +35,8 @@ from syncd.core.actions import (
     StateChange,
     label,
 )
-from syncd.core.model import Item, Snapshot
+from syncd.core.model import Item, Person, Snapshot
+from syncd.core.people import PeopleTable
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
@@ -64,6 +65,8 @@ class MappingRuntime:
     cache: MediaCache | None = None
     media_concurrency: int = 4
     """Downloads that run side by side (``media.concurrency``)."""
+    people: PeopleTable = field(default_factory=PeopleTable)
+    """Who is who across the endpoints (``people:``)."""
 
     def media_cache(self) -> MediaCache:
         if self.cache is None:
@@ -319,7 +322,8 @@ class Engine:
         """
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
-        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker)
+        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker, rt.people)
+        unplaced: set[tuple[str, str]] = set()
         for action in plan.actions:
             if should_stop is not None and should_stop():
                 bound.info("stopping between writes", remaining=len(plan.actions))
@@ -333,7 +337,10 @@ class Engine:
                 entry = self.store.journal_begin(
                     run_id, rt.name, ep, kind, link, intent=prepared.intent
                 )
-                changes = prepared.send()
+                try:
+                    changes = prepared.send()
+                finally:
+                    self._unplaced(rt, ep, link, result, unplaced)
             except LandedWrong as exc:
                 entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
                 self._failed(rt, entry, action, kind, str(exc), result, bound, exc.changes)
@@ -369,6 +376,33 @@ class Engine:
             self.monitor.action(rt.name, kind, ep, True)
         return False
 
+    def _unplaced(
+        self,
+        rt: MappingRuntime,
+        ep: str,
+        link: str | None,
+        result: RunResult,
+        said: set[tuple[str, str]],
+    ) -> None:
+        """Warn once a run about each author a write could not post as (never guessed)."""
+        endpoint = rt.endpoints[ep]
+        people, endpoint.unplaced = endpoint.unplaced, []
+        for person in people:
+            key = (ep, _who(person))
+            if key in said:
+                continue
+            said.add(key)
+            result.plan.problems.append(
+                Problem(
+                    ep,
+                    link,
+                    f"{ep} has no person {_who(person)} ({rt.people.describe(person, ep)}); "
+                    f"notes by them are written by syncd's account, saying who wrote them; "
+                    "add them there, or a people: row naming how they are known there",
+                    "warning",
+                )
+            )
+
     def _failed(
         self,
         rt: MappingRuntime,
@@ -395,6 +429,12 @@ class Engine:
             "write failed", endpoint=action.endpoint, action=kind, link=problem.link, error=message
         )
         self.monitor.action(rt.name, kind, action.endpoint, False)
+
+
+def _who(person: Person) -> str:
+    name = person.name or ""
+    known = person.email or person.login or ""
+    return f"{name} <{known}>".strip() if name and known else (known or name or "unknown")
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:

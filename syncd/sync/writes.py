@@ -42,6 +42,7 @@ from syncd.core.fingerprints import (
     words_fingerprint,
 )
 from syncd.core.model import Attachment, Item, NewItem, NewNote, Note, NoteContent
+from syncd.core.people import PeopleTable
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
@@ -105,6 +106,7 @@ class Writes:
     policy: Policy
     natives: Natives
     media: MediaBroker
+    people: PeopleTable = field(default_factory=PeopleTable)
     _handlers: dict[type, Callable[..., Prepared]] = field(init=False, repr=False)
     files: NoteFiles = field(init=False, repr=False)
 
@@ -256,6 +258,7 @@ class Writes:
         if action.parent_link is not None:
             parent = self.natives.require(action.parent_link, ep, "note")
         asked = NewNote.from_note(action.note, item=item, link=action.link, parent=parent)
+        asked = replace(asked, author=self.people.translate(asked.author, action.source, ep))
         expected = endpoint.expected_note(asked)
         intent = {
             "item": expected.item,

@@ -403,6 +403,38 @@ def test_authentication(shotgrid_standin, connect):
     )
 
 
+def test_sudo_needs_the_permission_and_acts_as_the_person(shotgrid_standin, connect):
+    alice = shotgrid_standin.store.find_one("HumanUser", [["login", "is", "alice"]], ["name"])
+    shotgrid_standin.add_script("nosudo", "NOKEY")
+    shotgrid_standin.sudo_scripts = {"syncd"}
+    allowed = shotgun_api3.Shotgun(
+        shotgrid_standin.url, script_name="syncd", api_key="KEY", sudo_as_login="alice"
+    )
+    note = allowed.create("Note", {"subject": "as alice"}, ["created_by", "updated_by"])
+    assert note["created_by"] == {"type": "HumanUser", "id": alice["id"], "name": "Alice"}
+    event = allowed.find_one(
+        "EventLogEntry",
+        [
+            ["entity", "is", {"type": "Note", "id": note["id"]}],
+            ["event_type", "is", "Shotgun_Note_New"],
+        ],
+        ["user"],
+    )
+    assert event["user"]["id"] == alice["id"], "the event log says alice did it"
+    refused = shotgun_api3.Shotgun(
+        shotgrid_standin.url, script_name="nosudo", api_key="NOKEY", sudo_as_login="alice"
+    )
+    with pytest.raises(shotgun_api3.Fault, match="does not have permission to 'sudo'"):
+        refused.create("Note", {"subject": "never"})
+    plain = connect(script_name="nosudo", api_key="NOKEY")
+    direct = plain.create(
+        "Note",
+        {"subject": "audit fields", "created_by": {"type": "HumanUser", "id": alice["id"]}},
+        ["created_by", "user"],
+    )
+    assert direct["created_by"]["id"] == alice["id"], "a script may set created_by on create"
+
+
 def test_note_thread_read(sg):
     project, _, versions = _project_with_versions(sg, 1)
     note = sg.create(

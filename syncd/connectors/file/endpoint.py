@@ -238,6 +238,9 @@ class FileEndpoint(Endpoint):
         snap = self.snapshot()
         return f"{self.path}: {len(snap.items)} items, {len(snap.notes)} notes"
 
+    def authorship(self) -> str:
+        return "as the author: each note's author: line names who wrote it"
+
     def request_count(self) -> int:
         return self.reads
 

@@ -349,9 +349,10 @@ class _Shotgun(shotgun_api3.Shotgun):
         return conn
 
 
-def connector(settings: ShotGridSettings) -> Callable[[], Any]:
+def connector(settings: ShotGridSettings, sudo_as_login: str | None = None) -> Callable[[], Any]:
     def connect() -> Any:
-        client = _Shotgun(settings.url, **settings.auth)
+        sudo = {"sudo_as_login": sudo_as_login} if sudo_as_login else {}
+        client = _Shotgun(settings.url, **settings.auth, **sudo)
         client.config.timeout_secs = settings.timeout
         client.BACKOFF = min(client.BACKOFF, settings.retry.backoff)
         return client

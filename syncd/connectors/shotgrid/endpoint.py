@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from syncd.connectors.shotgrid import ShotGridSettings
+from syncd.connectors.shotgrid.authors import FIELDS, SUDO, Authors
 from syncd.connectors.shotgrid.client import (
     Fields,
     ShotGridCalls,
@@ -73,6 +74,10 @@ class ShotGridEndpoint(ShotGridNotes):
         self.playlist_key: str | int = playlist_key(selector, name)
         self.create_playlist = bool(selector.get("create", False))
         connect = (lambda: client) if client is not None else connector(settings)
+        self.settings = settings
+        mode = settings.authors
+        self.authors = Authors(FIELDS if client is not None and mode == SUDO else mode)
+        self._sudo: dict[str, ShotGridCalls] = {}
         self.calls = ShotGridCalls(
             name,
             where,
@@ -84,6 +89,7 @@ class ShotGridEndpoint(ShotGridNotes):
             client=client,
         )
         self.queries = Queries(self.calls)
+        self.sleep = sleep
         self.clock = clock
         self._playlist_id: int | None = None
         self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}

@@ -15,7 +15,9 @@ from typing import Any
 
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
-from syncd.connectors.shotgrid.client import Fields, ShotGridCalls
+from syncd.connectors.shotgrid import ShotGridSettings
+from syncd.connectors.shotgrid.authors import SUDO_REFUSED, Authors
+from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, connector
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
     NOTE,
@@ -54,6 +56,10 @@ class ShotGridNotes(Endpoint):
     _known: Review | None
     _users: dict[str, dict[str, Any] | None]
     _versions: dict[str, tuple[str, dict[str, Any] | None]]
+    _sudo: dict[str, ShotGridCalls]
+    authors: Authors
+    settings: ShotGridSettings
+    sleep: Any
 
     def playlist_id(self) -> int:
         raise NotImplementedError
@@ -63,7 +69,7 @@ class ShotGridNotes(Endpoint):
 
     # -- creating ------------------------------------------------------------------------------
     def create_note(self, note: NewNote) -> Note:
-        user = self._human(note.author)
+        user = self._author(note.author)
         content = notetext.render(note.text, author=None if user else note.author, frame=note.frame)
         if note.parent is not None:
             return self._create_reply(note, content, user)
@@ -76,15 +82,9 @@ class ShotGridNotes(Endpoint):
         }
         if task:
             data["tasks"] = [link("Task", task["id"])]
-        if user:
-            data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
-            NOTE,
-            data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(
-                NOTE, content, ["note_links", "is", link("Version", note.item)]
-            ),
+        where = ["note_links", "is", link("Version", note.item)]
+        row = self._create(
+            NOTE, data, user, note, lambda: self._find_created(NOTE, content, where, user)
         )
         files = tuple(self._attach(int(row["id"]), a) for a in note.attachments if a.path)
         return note_from_row(as_read(row, data, user), NOTE, note.item, files=files)
@@ -93,19 +93,75 @@ class ShotGridNotes(Endpoint):
         assert note.parent is not None
         _, parent = split_note_id(self._thread_note(note.parent))
         data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
-        if user:
-            data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
-            REPLY,
-            data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
+        where = ["entity", "is", link(NOTE, parent)]
+        row = self._create(
+            REPLY, data, user, note, lambda: self._find_created(REPLY, content, where, user)
         )
         return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
-    def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
+    def _create(
+        self,
+        kind: str,
+        data: dict[str, Any],
+        user: dict[str, Any] | None,
+        note: NewNote,
+        landed: Any,
+    ) -> dict[str, Any]:
+        """Create a Note or Reply as its author where the mode says so (see ``authors``)."""
+        if user is None:
+            return dict(self.calls.create(kind, data, CREATED_FIELDS, landed=landed))
+        author = link("HumanUser", user["id"])
+        data["user"] = author
+        if note.created is not None:
+            data["created_at"] = note.created
+        if self.authors.sudo and user.get("login"):
+            try:
+                return dict(
+                    self._sudo_calls(str(user["login"])).create(
+                        kind, data, CREATED_FIELDS, landed=landed
+                    )
+                )
+            except SkippableError as exc:
+                if SUDO_REFUSED not in str(exc):
+                    raise
+                self.authors.give_up_sudo(str(exc).split(": ", 1)[-1])
+        data["created_by"] = author
+        return dict(self.calls.create(kind, data, CREATED_FIELDS, landed=landed))
+
+    def _sudo_calls(self, login: str) -> ShotGridCalls:
+        """A connection that acts as ``login`` (``sudo_as_login``), one per person."""
+        calls = self._sudo.get(login)
+        if calls is None:
+            calls = self._sudo[login] = ShotGridCalls(
+                self.name,
+                f"systems.{self.name}",
+                connector(self.settings, sudo_as_login=login),
+                retry=self.settings.retry,
+                fields=self.fields,
+                secrets=self.settings.secrets,
+                sleep=self.sleep,
+            )
+        return calls
+
+    def _find_created(
+        self, kind: str, content: str, where: list[Any], user: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
         known = self._known.notes if self._known else {}
-        return self.queries.find_created(kind, content, where, known)
+        by = int(user["id"]) if user else None
+        return self.queries.find_created(kind, content, where, known, by)
+
+    def authorship(self) -> str:
+        return self.authors.describe(f"systems.{self.name}")
+
+    def _author(self, author: Person | None) -> dict[str, Any] | None:
+        """The HumanUser to post as, or None: the note is then attributed in its text (and a
+        person ShotGrid has not is reported, never guessed)."""
+        if author is None or not self.authors.as_author:
+            return None
+        user = self._human(author)
+        if user is None:
+            self.unplaced.append(author)
+        return user
 
     def expected_note(self, note: NewNote) -> NewNote:
         """ShotGrid threads are one level deep (a reply to a Reply answers its Note), and a
@@ -137,13 +193,14 @@ class ShotGridNotes(Endpoint):
         return note_id(NOTE, int(rows[0]["entity"]["id"]))
 
     def _human(self, author: Person | None) -> dict[str, Any] | None:
-        """The HumanUser with the author's e-mail, or None (the note is then attributed)."""
-        if author is None or not author.email:
+        """The HumanUser with the author's login (a people: row may give one) or e-mail."""
+        if author is None or not (author.email or author.login):
             return None
-        key = author.email.casefold()
+        field, value = ("login", author.login) if author.login else ("email", author.email)
+        key = f"{field}:{str(value).casefold()}"
         if key not in self._users:
             rows = self.queries.find(
-                "HumanUser", [["email", "is", author.email]], ["email", "name"]
+                "HumanUser", [[field, "is", value]], ["email", "name", "login"]
             )
             self._users[key] = min(rows, key=lambda r: r["id"]) if rows else None
         return self._users[key]

@@ -256,17 +256,24 @@ class Queries:
         return self.linked(REPLY, "entity", targets, REPLY_FIELDS)
 
     def find_created(
-        self, kind: str, content: str, where: list[Any], known: Mapping[str, Any]
+        self,
+        kind: str,
+        content: str,
+        where: list[Any],
+        known: Mapping[str, Any],
+        by: int | None = None,
     ) -> dict[str, Any] | None:
         """The Note or Reply a create whose answer was lost may have made: same words and place,
-        written by syncd's script, not among ``known`` (the review's notes)."""
+        written by syncd's script (or as the person ``by`` it was posted as), not among
+        ``known`` (the review's notes)."""
         names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
         rows = self.find(kind, [where, ["content", "is", content]], names)
         for row in sorted(rows, key=lambda r: r["id"], reverse=True):
             if note_id(kind, row["id"]) in known:
                 continue
             author = row.get("created_by")
-            if isinstance(author, dict) and author.get("type") not in (None, "ApiUser"):
+            human = isinstance(author, dict) and author.get("type") not in (None, "ApiUser")
+            if human and not (by is not None and author.get("id") == by):
                 continue
             return row
         return None

@@ -153,6 +153,12 @@ class SyncSketchNotes(Endpoint):
                 return raw
         return None
 
+    def authorship(self) -> str:
+        return (
+            "attribution: SyncSketch posts every comment as the user whose API key syncd uses, "
+            "so notes by others say who wrote them in a [by Name <email>] header"
+        )
+
     # -- who syncd is here ---------------------------------------------------------------------
     def _whoami(self) -> dict[str, Any]:
         if self._me is None:
