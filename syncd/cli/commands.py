@@ -293,6 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                         found = _checked(name, endpoint)
                         would = "".join(f"; {what}" for what in endpoint.would)
                         print(f"{mapping.name}/{name}: OK: {found}{would}")
+                        print(f"  notes by others: {endpoint.authorship()}")
                     except SyncdError as exc:
                         code = max(code, exit_code(exc))
                         print(f"{mapping.name}/{name}: FAILED: {exc}")

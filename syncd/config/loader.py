@@ -19,6 +19,7 @@ from syncd.config.located import Located, read_yaml
 from syncd.config.messages import Path_, did_you_mean, dotted, validate
 from syncd.config.schema import ROOT, selector_schema, system_schema
 from syncd.connectors import TYPES
+from syncd.connectors.spec import parse_size
 from syncd.core.policy import BOTH, KEEP_BOTH, LAST_WRITER, OFF
 from syncd.errors import ConfigError
 
@@ -55,6 +56,8 @@ class MappingConfig:
     max_delete_share: float
     full_sync_every: int
     min_delete_guard: int = 2
+    people: list[dict[str, str]] = field(default_factory=list)
+    """Who is who across the endpoints: the mapping's rows, then the top-level ones."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,6 @@ class Config:
         raise ConfigError(
             f"no mapping named {name!r}{did_you_mean(name, names)}; mappings: {', '.join(names)}"
         )
-
-
-def parse_size(text: str) -> int:
-    match = re.match(r"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$", text.strip())
-    if match is None:
-        raise ValueError(text)
-    return int(float(match.group(1)) * 1000 ** ["B", "KB", "MB", "GB", "TB"].index(match.group(2)))
 
 
 def parse_duration(text: str) -> float:
@@ -149,7 +145,11 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         validate(spec, system_schema(spec["type"]), loc, ("systems", name), secrets)
         settings = {k: v for k, v in spec.items() if k != "type"}
         systems[name] = SystemConfig(name, spec["type"], settings)
-    mappings = [_mapping(m, i, systems, loc, secrets) for i, m in enumerate(doc["mappings"])]
+    people = doc.get("people") or []
+    _people(people, ("people",), list(systems), "a system", loc)
+    mappings = [
+        _mapping(m, i, systems, loc, secrets, people) for i, m in enumerate(doc["mappings"])
+    ]
     seen: set[str] = set()
     for i, mapping in enumerate(mappings):
         if mapping.name in seen:
@@ -213,6 +213,7 @@ def _mapping(
     systems: dict[str, SystemConfig],
     loc: Located,
     secrets: frozenset[str],
+    people: list[dict[str, str]] = (),  # type: ignore[assignment]
 ) -> MappingConfig:
     at: Path_ = ("mappings", index)
 
@@ -274,6 +275,9 @@ def _mapping(
             "table; add rows such as {kitsu: wfa, syncsketch: for_review} or set "
             "sync.statuses: off",
         )
+    own_people = spec.get("people") or []
+    _people(own_people, (*at, "people"), names, "an endpoint of this mapping", loc)
+    shared = [{k: v for k, v in row.items() if k in endpoints} for row in people]
     match = spec.get("match", {})
     for name, pattern in match.items():
         if name not in endpoints:
@@ -294,7 +298,43 @@ def _mapping(
         max_delete_share=float(spec.get("max_delete_share", 0.5)),
         full_sync_every=int(spec.get("full_sync_every", 20)),
         min_delete_guard=int(spec.get("min_delete_guard", 2)),
+        people=[dict(r) for r in own_people] + [r for r in shared if len(r) >= 2],
     )
+
+
+def _people(
+    rows: list[dict[str, Any]], at: Path_, names: list[str], kind: str, loc: Located
+) -> None:
+    """Each row names one person in two or more systems; a person is in one row only."""
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        here = (*at, index)
+        for name, value in row.items():
+            where = (*here, name)
+            if name not in names:
+                raise ConfigError(
+                    f"{loc.where(where)}: {dotted(where)}: {name!r} is not {kind}"
+                    f"{did_you_mean(name, names)}; use one of: {', '.join(names)}"
+                )
+            if not value.strip() or any(c.isspace() for c in value.strip()):
+                shown = loc.shown(where, value).removeprefix("value ")
+                raise ConfigError(
+                    f"{loc.where(where)}: {dotted(where)}: {shown} is not an e-mail or a "
+                    "login; write how that system knows the person, such as jdoe@studio.com"
+                )
+            first = seen.setdefault((name, value.strip().casefold()), index)
+            if first != index:
+                shown = loc.shown(where, value).removeprefix("value ")
+                raise ConfigError(
+                    f"{loc.where(where)}: {dotted(where)}: {shown} is already in row {first} "
+                    f"(line {loc.line((*at, first))}); a person is in one row only: merge the "
+                    "two rows"
+                )
+        if len(row) < 2:
+            raise ConfigError(
+                f"{loc.where(here)}: {dotted(here)}: a row says who one person is in two or "
+                "more systems; add how another system knows them, or remove the row"
+            )
 
 
 def _unique_statuses(rows: list[dict[str, Any]], at: Path_, loc: Located) -> None:

@@ -20,6 +20,18 @@ DIRECTION = {
     "description": "`both` (every way), an endpoint's system name (one-way from it) or `off`.",
     "examples": ["both", "kitsu", "off"],
 }
+PEOPLE = {
+    "type": "array",
+    "description": "One row per person whose address differs between systems: each system's "
+    "name and how that system knows them (an e-mail, or a ShotGrid login). Notes from one of "
+    "them are posted as the person the row names in the other system, where its account "
+    "allows; people in no row are matched by e-mail, and a person a system has not is never "
+    "guessed: the note says who wrote it, and the run warns.",
+    "items": {"type": "object", "additionalProperties": {"type": "string"}},
+    "examples": [
+        [{"kitsu": "jdoe@studio.com", "syncsketch": "john@client.com", "shotgrid": "jdoe"}]
+    ],
+}
 MAPPING = {
     "type": "object",
     "additionalProperties": False,
@@ -83,6 +95,11 @@ MAPPING = {
                 },
             },
             "examples": [[{"kitsu": "wfa", "syncsketch": "for_review"}]],
+        },
+        "people": {
+            **PEOPLE,
+            "description": "Like the top-level people: table, for this mapping's endpoints; "
+            "its rows come first.",
         },
         "match": {
             "type": "object",
@@ -243,6 +260,7 @@ ROOT: dict[str, Any] = {
                 "properties": {"type": {"enum": list(TYPES)}},
             },
         },
+        "people": PEOPLE,
         "mappings": {"type": "array", "minItems": 1, "items": MAPPING},
         "service": SERVICE,
     },

@@ -21,6 +21,7 @@ from syncd.core.model import (
     NewNote,
     Note,
     NoteContent,
+    Person,
     Snapshot,
 )
 from syncd.errors import FatalError
@@ -52,6 +53,8 @@ class Endpoint(ABC):
     note_batch: int = 0
     """Notes the system can create in one request (``create_notes``); 0 when it has no batch
     call that keeps a write checkable (one that fails whole, or says per note what it made)."""
+    max_attachment_size: int | None = None
+    """The largest file a note may carry there, in bytes (None: no limit syncd knows of)."""
     dry_run: bool = False
     """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
     it must not change anything, not even housekeeping or creating the review it selects."""
@@ -63,6 +66,9 @@ class Endpoint(ABC):
         self.hold_housekeeping = False
         """Set for the engine: what a read must save (a review file's new ids) waits for
         ``settle``, so a run that fails reading another side leaves this one untouched."""
+        self.unplaced: list[Person] = []
+        """Authors a write could not post as (no such person there): the note carries a
+        visible attribution instead, and the engine warns about each in the run's report."""
 
     def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
         """Every endpoint of the mapping was read: save what the reads held back."""
@@ -81,7 +87,8 @@ class Endpoint(ABC):
         return f"{len(snap.items)} items, {len(snap.notes)} notes"
 
     def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
-        """Download a note's attachment into ``dest_dir`` (streamed, hashed on the way)."""
+        """Download a note's attachment into ``dest_dir`` (streamed, hashed on the way), or
+        render it (a drawing) there."""
         raise NotImplementedError(f"{type(self).__name__} cannot download attachments")
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
@@ -106,6 +113,12 @@ class Endpoint(ABC):
         raise NotImplementedError(f"{type(self).__name__} cannot delete items")
 
     def create_note(self, note: NewNote) -> Note:
+        """Create a note; every attachment of ``note`` has a local ``path`` to upload, except
+        those the system cannot hold (see ``expected_note``), which it may link to in words.
+
+        The answer lists the files as the system holds them; each uploaded one carries the
+        ``sha256`` it was given, so that syncd never hashes or sends those bytes again.
+        """
         raise NotImplementedError(f"{type(self).__name__} cannot create notes")
 
     def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
@@ -115,6 +128,9 @@ class Endpoint(ABC):
         raise NotImplementedError(f"{type(self).__name__} cannot create notes in batches")
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
+        """Edit a note to ``content``. Of its attachments, one with a ``path`` is new: upload
+        it; one without names by its ``token`` a file the note holds: keep it; a file the note
+        holds that is not listed is removed. An edit of files is an edit, never a new note."""
         raise NotImplementedError(f"{type(self).__name__} cannot edit notes")
 
     def delete_note(self, note_id: str) -> None:
@@ -130,13 +146,18 @@ class Endpoint(ABC):
         """
         return note
 
-    def expected_content(self, content: NoteContent) -> NoteContent:
-        """The content as this system can hold it (see ``expected_note``)."""
+    def expected_content(self, content: NoteContent, note_id: str | None = None) -> NoteContent:
+        """The content as this system can hold it on note ``note_id`` (see ``expected_note``)."""
         return content
 
     def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
         """The run's writes are all sent: save what the endpoint kept back (a review file
         saves its run's writes once, here)."""
+
+    def authorship(self) -> str:
+        """How notes written here for other people show who wrote them, and why: for
+        ``syncd check`` (the default: a visible ``[by Name <email>]`` header)."""
+        return "attribution: notes say who wrote them in a [by Name <email>] header"
 
     def request_count(self) -> int:
         """Remote requests made so far (for metrics and benchmarks); 0 when not applicable."""

@@ -9,6 +9,7 @@ here, never again in a factory) and generates the example configuration and its 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,30 @@ CONCURRENCY: dict[str, Any] = {
     "one item while another item's are written) and, where the connector can, reads. 1 sends "
     "one request at a time.",
 }
+
+
+SIZE_PATTERN = r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$"
+_UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def parse_size(text: str) -> int:
+    """``"50GB"`` -> bytes (powers of 1000, as disks and upload limits are given)."""
+    match = re.match(r"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$", str(text).strip())
+    if match is None:
+        raise ValueError(text)
+    return int(float(match.group(1)) * 1000 ** _UNITS.index(match.group(2)))
+
+
+def max_attachment_size(default: str, why: str) -> dict[str, Any]:
+    """The ``max_attachment_size`` setting: files larger than this are not sent there."""
+    return {
+        "type": "string",
+        "pattern": SIZE_PATTERN,
+        "default": default,
+        "description": "The largest file a note may carry there; a larger one is reported and "
+        f"its note waits. {why}",
+        "examples": [default],
+    }
 
 
 def secret(description: str, example: str = "${SECRET_FROM_ENV}") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from syncd.core.model import Item, MediaRef, Note, NoteContent
+from syncd.core.model import Attachment, Item, MediaRef, Note, NoteContent
 from syncd.core.recorded import Aspect, Kind
 
 # -- state changes ----------------------------------------------------------------------------
@@ -104,6 +104,8 @@ class UpdateNote:
     source: str
     content: NoteContent
     gen: int
+    held: tuple[Attachment, ...] = ()
+    """The files the note holds there now (hashed): those ``content`` keeps are not sent again."""
 
 
 @dataclass(frozen=True, slots=True)

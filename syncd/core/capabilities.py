@@ -22,10 +22,18 @@ class Capabilities:
     """Items carry a review status that syncd reads and sets."""
     has_media: bool = False
     """Items carry media that syncd downloads and uploads."""
+    has_attachments: bool = False
+    """Notes carry files (paint-overs, flattened sketches) that syncd downloads and writes."""
+    reply_attachments: bool = False
+    """Replies carry files too (ShotGrid hangs files on the Note, never on a Reply)."""
     has_cursor: bool = False
     """Snapshots can be incremental: built from the previous one plus a change feed."""
     stores_links: bool = False
     """Created objects carry syncd's link id, so a crash between write and record is harmless."""
+    drawings: str = ""
+    """The name prefix of the pictures the endpoint makes of its own drawings (SyncSketch's
+    flattened sketches, Kitsu's annotations), which are all it says about attachments when it
+    cannot hold files: an edit from it replaces those and keeps every other file elsewhere."""
 
     @property
     def read_only(self) -> bool:
@@ -40,8 +48,16 @@ class Capabilities:
             or self.has_media
         )
 
+    def holds_attachments(self, reply: bool) -> bool:
+        """Whether a note (a reply when ``reply``) written there keeps its files."""
+        return self.has_attachments and (self.reply_attachments or not reply)
+
     @classmethod
-    def everything(cls, **overrides: bool) -> Capabilities:
+    def everything(cls, **overrides: bool | str) -> Capabilities:
         """Every capability a review can have (the change feed and stored links aside)."""
-        flags = {f.name: True for f in fields(cls) if f.name not in ("has_cursor", "stores_links")}
-        return cls(**{**flags, **overrides})
+        flags: dict[str, bool | str] = {
+            f.name: True
+            for f in fields(cls)
+            if f.type == "bool" and f.name not in ("has_cursor", "stores_links")
+        }
+        return cls(**{**flags, **overrides})  # type: ignore[arg-type]

@@ -44,6 +44,12 @@ def note_fingerprint(content: NoteContent) -> str:
     return _digest(_SEP.join(parts))
 
 
+def words_fingerprint(content: NoteContent) -> str:
+    """The text and frame alone: what a note written in several steps (the note, then its
+    files) holds once its first step landed, by which a create cut short is recognised."""
+    return note_fingerprint(NoteContent(content.text, content.frame))
+
+
 def status_fingerprint(canonical: str | None) -> str:
     return "" if canonical is None else canonical
 

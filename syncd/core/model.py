@@ -15,10 +15,13 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """An author. E-mail is the key used to map people across systems."""
+    """An author. E-mail is the key used to map people across systems; ``login`` is the
+    account name where a system has one besides the e-mail (a ShotGrid login), which a
+    ``people:`` table may name instead."""
 
     email: str | None = None
     name: str | None = None
+    login: str | None = None
 
     def label(self) -> str:
         return self.name or self.email or "unknown"
@@ -64,7 +67,8 @@ class Attachment:
     content hash: a connector sets it when the system says it for free; otherwise the engine
     fills it in before planning (the state remembers it per system and token, so each file is
     downloaded and hashed once). Notes hold the same attachments when they hold the same
-    contents, whatever their names and tokens. ``path`` is a local copy, for uploads.
+    contents, whatever their names and tokens. ``path`` is a local copy, for uploads; ``url``
+    is where people open it in its system (what a system that cannot hold files links to).
     """
 
     filename: str
@@ -73,6 +77,7 @@ class Attachment:
     size: int | None = None
     mime: str | None = None
     path: Path | None = field(default=None, compare=False)
+    url: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,9 @@ class InDoubt:
     item: str
     parent: str | None
     fp: str
+    words: str | None = None
+    """The fingerprint of its text and frame alone: a note written in several steps (the
+    note, then its files) that was cut short after the first holds those."""
 
 
 _EMPTY: dict[str, Any] = {}

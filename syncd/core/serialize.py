@@ -52,7 +52,7 @@ def note_to_dict(note: Note) -> dict[str, Any]:
         "item": note.item,
         "text": note.text,
         "parent": note.parent,
-        "author": None if author is None else {"email": author.email, "name": author.name},
+        "author": None if author is None else _person_to_dict(author),
         "frame": note.frame,
         "created": _dt(note.created),
         "modified": _dt(note.modified),
@@ -66,14 +66,24 @@ def note_to_dict(note: Note) -> dict[str, Any]:
     }
 
 
+def _person_to_dict(person: Person) -> dict[str, Any]:
+    out = {"email": person.email, "name": person.name}
+    if person.login:
+        out["login"] = person.login
+    return out
+
+
 def _attachment_to_dict(att: Attachment) -> dict[str, Any]:
-    return {
+    out = {
         "filename": att.filename,
         "sha256": att.sha256,
         "token": att.token,
         "size": att.size,
         "mime": att.mime,
     }
+    if att.url:
+        out["url"] = att.url
+    return out
 
 
 def note_from_dict(data: dict[str, Any]) -> Note:

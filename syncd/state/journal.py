@@ -111,9 +111,10 @@ class Journal:
         for entry, link, endpoint, intent in rows:
             try:
                 data = json.loads(intent)
-                out.append(
-                    (entry, InDoubt(link, endpoint, data["item"], data.get("parent"), data["fp"]))
+                doubt = InDoubt(
+                    link, endpoint, data["item"], data.get("parent"), data["fp"], data.get("words")
                 )
+                out.append((entry, doubt))
             except (ValueError, KeyError, TypeError):
                 continue
         return out

@@ -32,7 +32,8 @@ from syncd.core.actions import (
     Problem,
     SetMedia,
 )
-from syncd.core.model import Item, Snapshot
+from syncd.core.model import Item, Person, Snapshot
+from syncd.core.people import PeopleTable
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
@@ -64,6 +65,8 @@ class MappingRuntime:
     cache: MediaCache | None = None
     media_concurrency: int = 4
     """Downloads that run side by side (``media.concurrency``)."""
+    people: PeopleTable = field(default_factory=PeopleTable)
+    """Who is who across the endpoints (``people:``)."""
 
     def media_cache(self) -> MediaCache:
         if self.cache is None:
@@ -352,7 +355,7 @@ class Engine:
         will upload is downloaded first, side by side."""
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
-        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker)
+        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker, rt.people)
         applier = Applier(
             self.store,
             self.monitor,
@@ -365,7 +368,37 @@ class Engine:
             should_stop,
             dispatch=self.dispatch(),
         )
-        return applier.run(plan.actions)
+        try:
+            return applier.run(plan.actions)
+        finally:
+            self._unplaced(rt, result)
+
+    def _unplaced(self, rt: MappingRuntime, result: RunResult) -> None:
+        """Warn once a run about each author a write could not post as (never guessed)."""
+        said: set[tuple[str, str]] = set()
+        for ep, endpoint in rt.endpoints.items():
+            people, endpoint.unplaced = endpoint.unplaced, []
+            for person in people:
+                key = (ep, _who(person))
+                if key in said:
+                    continue
+                said.add(key)
+                result.plan.problems.append(
+                    Problem(
+                        ep,
+                        None,
+                        f"{ep} has no person {_who(person)} ({rt.people.describe(person, ep)}); "
+                        "notes by them are written by syncd's account, saying who wrote them; "
+                        "add them there, or a people: row naming how they are known there",
+                        "warning",
+                    )
+                )
+
+
+def _who(person: Person) -> str:
+    name = person.name or ""
+    known = person.email or person.login or ""
+    return f"{name} <{known}>".strip() if name and known else (known or name or "unknown")
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:

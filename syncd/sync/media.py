@@ -182,8 +182,28 @@ class MediaBroker:
         """The attachment with a local, checked copy (``path``) and its content hash."""
         if att.path is not None and att.sha256:
             return att
-        local = self._local(ep, att, f"attachment {att.filename!r}", thumbnail=False)
+        try:
+            local = self._local(ep, att, f"attachment {att.filename!r}", thumbnail=False)
+        except SkippableError as exc:
+            if str(exc).startswith(f"{ep}: "):
+                raise
+            raise SkippableError(f"{ep}: attachment {att.filename!r}: {exc}") from None
         return replace(att, sha256=local.sha256, size=local.size, path=local.path)
+
+    def known(self, ep: str, att: Attachment) -> Attachment:
+        """The attachment with its content hash, when the state knows it by its token."""
+        if att.sha256 or not att.token:
+            return att
+        found = self.store.media_hash(self.mapping, ep, att.token)
+        return replace(att, sha256=found[0], size=att.size or found[1]) if found else att
+
+    def attached(self, ep: str, att: Attachment) -> None:
+        """``ep`` holds ``att`` (an upload syncd just made) under its token: never again."""
+        assert att.token and att.sha256
+        size = att.size or 0
+        self.store.remember_media(self.mapping, ep, att.token, att.sha256, size)
+        self.log.add(uploads=1, bytes_up=size)
+        self.log.moved("up", ep, f"attachment {att.filename!r}", att.sha256, size)
 
     def prefetch(self, wanted: Iterable[tuple[str, Item]]) -> None:
         """Download what a run is about to upload, side by side, before the writes start."""

@@ -19,6 +19,7 @@ import platformdirs
 from syncd.config import Config, MappingConfig
 from syncd.connectors import open_endpoint
 from syncd.connectors.base import Endpoint
+from syncd.core.people import PeopleTable
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import ConfigError, SyncdError
@@ -169,6 +170,7 @@ def build_runtime(
         media_dir=media_dir(config),
         cache=media_cache(config),
         media_concurrency=config.media.concurrency,
+        people=PeopleTable.from_rows(mapping.people),
     )
 
 

@@ -35,14 +35,21 @@ from syncd.core.actions import (
     Unbind,
     UpdateNote,
 )
-from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note
+from syncd.core.fingerprints import (
+    media_fingerprint,
+    note_fingerprint,
+    status_fingerprint,
+    words_fingerprint,
+)
+from syncd.core.model import Attachment, Item, LocalMedia, NewItem, NewNote, Note, NoteContent
+from syncd.core.people import PeopleTable
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
 from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
 from syncd.errors import NotFound, SkippableError, SyncdError
 from syncd.sync.media import MediaBroker
+from syncd.sync.notefiles import NoteFiles, same_words
 
 
 class LandedWrong(SkippableError):
@@ -103,9 +110,12 @@ class Writes:
     policy: Policy
     natives: Natives
     media: MediaBroker
+    people: PeopleTable = field(default_factory=PeopleTable)
     _handlers: dict[type, Callable[..., Prepared]] = field(init=False, repr=False)
+    files: NoteFiles = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.files = NoteFiles(self.media)
         self._handlers = {
             CreateItem: self._create_item,
             SetStatus: self._set_status,
@@ -276,21 +286,40 @@ class Writes:
         if action.parent_link is not None:
             parent = self.natives.require(action.parent_link, ep, "note")
         asked = NewNote.from_note(action.note, item=item, link=action.link, parent=parent)
+        asked = replace(asked, author=self.people.translate(asked.author, action.source, ep))
         expected = endpoint.expected_note(asked)
         intent = {
             "item": expected.item,
             "parent": expected.parent,
             "fp": note_fingerprint(expected.content),
+            "words": words_fingerprint(expected.content),
         }
 
-        def finish(note: Note) -> list[StateChange]:
+        def finish(answer: Note) -> list[StateChange]:
+            note = self.files.landed(ep, answer)
             bind = Bind(
                 action.link, "note", ep, note.id, item=action.item_link, parent=action.parent_link
             )
             mismatch = note_mismatch(expected, note)
+            files_only = mismatch is not None and _only_files_differ(expected, note)
+            if files_only and endpoint.capabilities.can_edit_notes:
+                # the note landed, some of its files did not: send those once more
+                note = self._rewrite(endpoint, note, expected.content, action.source)
+                mismatch = note_mismatch(expected, note)
             if mismatch is None:
                 fp = note_fingerprint(note.content)
                 return [bind, Record(action.link, ep, "content", fp, action.gen)]
+            if files_only:
+                # Its words are there, its files are not, and it could not be repaired: keep
+                # it linked but behind, so the next run sends the files, never the note again.
+                stale = Record(
+                    action.link, ep, "content", note_fingerprint(note.content), action.gen - 1
+                )
+                raise LandedWrong(
+                    f"{ep}: the note was written but {mismatch}; the next run sends its files "
+                    "again",
+                    [bind, stale],
+                )
             try:
                 endpoint.delete_note(note.id)
             except SyncdError as exc:
@@ -308,15 +337,40 @@ class Writes:
                 "it was removed again so that nothing wrong stays there"
             )
 
-        return Prepared(lambda: finish(endpoint.create_note(asked)), intent, asked, finish)
+        def send() -> list[StateChange]:
+            files = self.files.outgoing(
+                endpoint, action.source, asked.attachments, expected.attachments
+            )
+            return finish(endpoint.create_note(replace(asked, attachments=files)))
+
+        # a note with files has them fetched and sent on its own; one without may ride in a batch
+        return Prepared(send, intent, None if asked.attachments else asked, finish)
+
+    def _rewrite(self, endpoint: Endpoint, note: Note, content: NoteContent, source: str) -> Note:
+        """Edit ``note`` (as held, files hashed) to ``content``, sending only the files it
+        lacks; the answer as written, files hashed."""
+        return self._edit(endpoint, note.id, content, note.attachments, source)
+
+    def _edit(
+        self,
+        endpoint: Endpoint,
+        note_id: str,
+        content: NoteContent,
+        held: tuple[Attachment, ...],
+        source: str,
+    ) -> Note:
+        holdable = endpoint.expected_content(content, note_id).attachments
+        files = self.files.outgoing(endpoint, source, content.attachments, holdable, held)
+        written = endpoint.update_note(note_id, replace(content, attachments=files))
+        return self.files.landed(endpoint.name, written, held)
 
     def _update_note(self, endpoint: Endpoint, action: UpdateNote) -> Prepared:
         ep = action.endpoint
         note_id = self.natives.require(action.link, ep, "note")
-        expected = endpoint.expected_content(action.content)
+        expected = endpoint.expected_content(action.content, note_id)
 
         def send() -> list[StateChange]:
-            note = endpoint.update_note(note_id, action.content)
+            note = self._edit(endpoint, note_id, action.content, action.held, action.source)
             fp = note_fingerprint(note.content)
             mismatch = content_mismatch(expected, note.content)
             if mismatch:
@@ -327,3 +381,11 @@ class Writes:
             return [Record(action.link, ep, "content", fp, action.gen)]
 
         return Prepared(send)
+
+
+def _only_files_differ(expected: NewNote, note: Note) -> bool:
+    return (
+        note.item == expected.item
+        and note.parent == expected.parent
+        and same_words(expected.content, note.content)
+    )

@@ -20,7 +20,16 @@ import pytest
 
 from syncd.connectors.base import Endpoint
 from syncd.core.capabilities import Capabilities
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Person
+from syncd.core.model import (
+    Attachment,
+    Item,
+    LocalMedia,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Person,
+)
 from syncd.core.verify import content_mismatch, note_mismatch
 
 PNG_1x1 = bytes.fromhex(
@@ -38,6 +47,7 @@ METHODS: dict[str, tuple[str, ...]] = {
     "can_reorder": ("set_order",),
     "has_statuses": ("set_status",),
     "has_media": ("set_media", "fetch_media"),
+    "has_attachments": ("fetch_attachment",),
 }
 
 
@@ -84,6 +94,8 @@ class EndpointContract:
             for method in methods:
                 implemented = getattr(type(endpoint), method) is not getattr(Endpoint, method)
                 declared = getattr(caps, flag)
+                if method == "fetch_attachment":  # drawings are files too (SyncSketch's sketches)
+                    declared = declared or bool(caps.drawings)
                 assert implemented == declared, (
                     f"{type(endpoint).__name__}.{method} is "
                     f"{'implemented' if implemented else 'missing'} but {flag} is {declared}"
@@ -213,3 +225,63 @@ class EndpointContract:
         drop = self.item(endpoint, self.names[1])
         endpoint.delete_item(drop.id)
         assert [i.id for i in endpoint.snapshot().items] == [keep.id]
+
+    # -- attachments ---------------------------------------------------------------------------
+    @staticmethod
+    def file(tmp_path: Path, name: str, data: bytes) -> Attachment:
+        path = tmp_path / "files" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        return Attachment(name, hashlib.sha256(data).hexdigest(), size=len(data), path=path)
+
+    @staticmethod
+    def fetched(endpoint: Endpoint, att: Attachment, tmp_path: Path) -> bytes:
+        out = tmp_path / f"out-{att.token}".replace("/", "_").replace(":", "_")
+        out.mkdir(parents=True, exist_ok=True)
+        local = endpoint.fetch_attachment(att, out)
+        data = local.path.read_bytes()
+        assert local.sha256 == hashlib.sha256(data).hexdigest()
+        return data
+
+    @needs("can_create_items", "can_create_notes", "has_attachments")
+    def test_attachments_round_trip(self, endpoint: Endpoint, tmp_path: Path) -> None:
+        item = self.item(endpoint)
+        files = (
+            self.file(tmp_path, "paintover.png", self.picture),
+            self.file(tmp_path, "notes.txt", b"the arc, frame 12\n"),
+        )
+        note = self.create(
+            endpoint, NewNote(item=item.id, text="See the files.", link="n-1", attachments=files)
+        )
+        assert all(a.token and a.sha256 for a in note.attachments), "uploads carry their hash"
+        held = self.in_snapshot(endpoint, note).attachments
+        assert sorted(a.filename for a in held) == ["notes.txt", "paintover.png"]
+        by_name = {a.filename: a for a in held}
+        assert self.fetched(endpoint, by_name["notes.txt"], tmp_path) == b"the arc, frame 12\n"
+        assert self.fetched(endpoint, by_name["paintover.png"], tmp_path) == self.picture
+
+    @needs("can_create_items", "can_create_notes", "can_edit_notes", "has_attachments")
+    def test_an_edit_adds_and_removes_attachments(self, endpoint: Endpoint, tmp_path: Path) -> None:
+        item = self.item(endpoint)
+        first = self.file(tmp_path, "v1.txt", b"first file\n")
+        note = self.create(
+            endpoint, NewNote(item=item.id, text="Files.", link="n-1", attachments=(first,))
+        )
+        kept = self.in_snapshot(endpoint, note).attachments[0]
+        second = self.file(tmp_path, "v2.txt", b"second file\n")
+        edited = endpoint.update_note(
+            note.id,
+            NoteContent("Files.", None, (Attachment(kept.filename, token=kept.token), second)),
+        )
+        assert edited.id == note.id
+        again = self.in_snapshot(endpoint, note)
+        assert sorted(a.filename for a in again.attachments) == ["v1.txt", "v2.txt"]
+        assert kept.token in {a.token for a in again.attachments}, "a kept file is not re-sent"
+        newer = next(a for a in again.attachments if a.filename == "v2.txt")
+        endpoint.update_note(
+            note.id, NoteContent("Files.", None, (Attachment(newer.filename, token=newer.token),))
+        )
+        final = self.in_snapshot(endpoint, note)
+        assert [a.filename for a in final.attachments] == ["v2.txt"]
+        assert [n.id for n in endpoint.snapshot().notes] == [note.id], "an edit, not a new note"
+        assert self.fetched(endpoint, final.attachments[0], tmp_path) == b"second file\n"

@@ -65,13 +65,19 @@ def entity_fields(status_field: str = "sg_status_list") -> dict[str, list[FieldS
             ("note_links", "multi_entity", LINKABLE),
             ("tasks", "multi_entity", ("Task",)),
             ("user", "entity", USERS),
+            ("attachments", "multi_entity", ("Attachment",)),
         ],
         "Reply": [
             ("entity", "entity", ("Note",)),
             ("content", "text", ()),
             ("user", "entity", USERS),
         ],
-        "Attachment": [("this_file", "url", ()), ("attachment_links", "multi_entity", LINKABLE)],
+        "Attachment": [
+            ("this_file", "url", ()),
+            ("attachment_links", "multi_entity", LINKABLE),
+            ("filename", "text", ()),
+            ("file_size", "number", ()),
+        ],
         "EventLogEntry": [
             ("event_type", "text", ()),
             ("description", "text", ()),

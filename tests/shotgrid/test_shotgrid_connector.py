@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -583,3 +584,88 @@ def test_refused_batch_falls_back_to_one_note_at_a_time(live: Site) -> None:
     )
     assert [isinstance(m, Exception) for m in made] == [False, True, False]
     assert _notes_on(live) == ["a", "b"]
+
+
+def test_a_file_added_to_a_note_is_seen_incrementally(live: Site, tmp_path: Path) -> None:
+    store = live.store
+    endpoint = live.endpoint()
+    v1 = live.versions[0]
+    note = store.create(
+        "Note",
+        {"project": live.project, "content": "see file", "note_links": [v1]},
+        user=live.alice,
+    )
+    base = endpoint.snapshot()
+    assert [n.attachments for n in base.notes] == [()]
+    paint = tmp_path / "paint-over.png"
+    paint.write_bytes(b"paint-over bytes")
+    store.attach_file("Note", note["id"], paint, "paint.png", user=live.alice)
+    step = endpoint.snapshot(base)
+    assert step == endpoint.snapshot(None)
+    (held,) = step.notes[0].attachments
+    assert (held.filename, held.size) == ("paint.png", 16)
+    local = endpoint.fetch_attachment(held, tmp_path)
+    assert local.path.read_bytes() == b"paint-over bytes"
+
+
+WHEN = datetime(2024, 5, 5, 10, 0, tzinfo=UTC)
+
+
+def test_notes_are_posted_as_their_authors_with_their_dates(live: Site) -> None:
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1 = str(live.versions[0]["id"])
+    assert endpoint.authorship().startswith("as the author: Notes and Replies are created")
+    alice = Person("alice@example.com", "Alice")
+    note = endpoint.create_note(
+        NewNote(item=v1, text="Tighten the arc.", link="n-1", author=alice, created=WHEN)
+    )
+    reply = endpoint.create_note(
+        NewNote(item=v1, text="Done.", link="n-2", parent=note.id, author=alice, created=WHEN)
+    )
+    rows = {
+        kind: live.store.find(kind, [], ["content", "user", "created_by", "created_at"])[-1]
+        for kind in ("Note", "Reply")
+    }
+    for row in rows.values():
+        assert row["user"]["id"] == row["created_by"]["id"] == live.alice["id"]
+    assert rows["Note"]["content"] == "Tighten the arc." and reply.parent == note.id
+    read = {n.id: n for n in live.endpoint().snapshot().notes}
+    assert read[note.id].created == read[reply.id].created == WHEN, "their original date"
+    assert endpoint.unplaced == []
+    ghost = Person("ghost@client.example", "Ghost")
+    endpoint.create_note(NewNote(item=v1, text="Who?", link="n-3", author=ghost))
+    last = live.store.find("Note", [], ["content", "created_by"])[-1]
+    assert last["content"] == "[by Ghost <ghost@client.example>] Who?"
+    assert last["created_by"]["type"] == "ApiUser" and endpoint.unplaced == [ghost]
+
+
+def test_sudo_posts_as_the_person_and_falls_back_when_refused(
+    shotgrid_standin: ShotGridStandIn,
+) -> None:
+    site = Site(shotgrid_standin)
+    v1 = str(site.versions[0]["id"])
+    alice = Person("alice@example.com", "Alice")
+    endpoint = site.endpoint(authors="sudo")
+    endpoint.snapshot()
+    assert "sudo_as_login" in endpoint.authorship()
+    endpoint.create_note(NewNote(item=v1, text="As alice, by sudo.", link="n-1", author=alice))
+    event = site.store.find("EventLogEntry", [["event_type", "is", "Shotgun_Note_New"]], ["user"])[
+        -1
+    ]
+    assert event["user"]["id"] == site.alice["id"], "ShotGrid itself logged alice"
+    shotgrid_standin.sudo_scripts = set()  # the script's role loses the sudo permission
+    refused = site.endpoint(authors="sudo")
+    refused.snapshot()
+    refused.create_note(NewNote(item=v1, text="Fields instead.", link="n-2", author=alice))
+    row = site.store.find("Note", [], ["content", "created_by", "user"])[-1]
+    assert row["content"] == "Fields instead."
+    assert row["created_by"]["id"] == row["user"]["id"] == site.alice["id"]
+    assert "sudo was refused" in refused.authorship()
+    plain = site.endpoint(authors="attribution")
+    assert plain.authorship().startswith("attribution:")
+    plain.snapshot()
+    plain.create_note(NewNote(item=v1, text="Said in words.", link="n-3", author=alice))
+    assert site.store.find("Note", [], ["content"])[-1]["content"] == (
+        "[by Alice <alice@example.com>] Said in words."
+    )

@@ -391,6 +391,41 @@ def test_upload_and_download_movie_and_thumbnail(sg, tmp_path: Path):
     assert thumb_id != attachment_id
 
 
+def test_files_on_a_note_are_attachments_linked_to_it(sg, tmp_path: Path):
+    project, _, versions = _project_with_versions(sg, 1)
+    note = sg.create(
+        "Note", {"subject": "s", "content": "see file", "project": project, "note_links": versions}
+    )
+    start = max(_ids(sg.find("EventLogEntry", [], ["id"])))
+    paint = tmp_path / "paint.png"
+    paint.write_bytes(b"\x89PNG paint-over")
+    attachment_id = sg.upload("Note", note["id"], str(paint), display_name="paint.png")
+    held = sg.find_one("Note", [["id", "is", note["id"]]], ["attachments"])["attachments"]
+    assert [(a["type"], a["id"]) for a in held] == [("Attachment", attachment_id)]
+    row = sg.find_one(
+        "Attachment", [["id", "is", attachment_id]], ["this_file", "filename", "file_size"]
+    )
+    assert (row["filename"], row["file_size"]) == ("paint.png", len(paint.read_bytes()))
+    assert row["this_file"]["link_type"] == "upload" and row["this_file"]["url"]
+    assert sg.download_attachment({"type": "Attachment", "id": attachment_id}) == paint.read_bytes()
+    thread = sg.note_thread_read(note["id"], {"Attachment": ["filename"]})
+    assert [t["type"] for t in thread] == ["Note", "Attachment"]
+    events = sg.find(
+        "EventLogEntry", [["id", "greater_than", start]], ["event_type", "attribute_name", "meta"]
+    )
+    linked = [
+        e
+        for e in events
+        if e["event_type"] == "Shotgun_Attachment_Change"
+        and e["attribute_name"] == "attachment_links"
+    ]
+    assert [[(a["type"], a["id"]) for a in e["meta"]["added"]] for e in linked] == [
+        [("Note", note["id"])]
+    ]
+    sg.delete("Attachment", attachment_id)
+    assert sg.find_one("Note", [["id", "is", note["id"]]], ["attachments"])["attachments"] == []
+
+
 def test_authentication(shotgrid_standin, connect):
     with pytest.raises(shotgun_api3.AuthenticationFault):
         connect(script_name="syncd", api_key="wrong").find("Project", [])
@@ -408,6 +443,38 @@ def test_authentication(shotgrid_standin, connect):
         sudo.create("Reply", {"content": "x", "entity": note}, ["created_by"])["created_by"]["type"]
         == "HumanUser"
     )
+
+
+def test_sudo_needs_the_permission_and_acts_as_the_person(shotgrid_standin, connect):
+    alice = shotgrid_standin.store.find_one("HumanUser", [["login", "is", "alice"]], ["name"])
+    shotgrid_standin.add_script("nosudo", "NOKEY")
+    shotgrid_standin.sudo_scripts = {"syncd"}
+    allowed = shotgun_api3.Shotgun(
+        shotgrid_standin.url, script_name="syncd", api_key="KEY", sudo_as_login="alice"
+    )
+    note = allowed.create("Note", {"subject": "as alice"}, ["created_by", "updated_by"])
+    assert note["created_by"] == {"type": "HumanUser", "id": alice["id"], "name": "Alice"}
+    event = allowed.find_one(
+        "EventLogEntry",
+        [
+            ["entity", "is", {"type": "Note", "id": note["id"]}],
+            ["event_type", "is", "Shotgun_Note_New"],
+        ],
+        ["user"],
+    )
+    assert event["user"]["id"] == alice["id"], "the event log says alice did it"
+    refused = shotgun_api3.Shotgun(
+        shotgrid_standin.url, script_name="nosudo", api_key="NOKEY", sudo_as_login="alice"
+    )
+    with pytest.raises(shotgun_api3.Fault, match="does not have permission to 'sudo'"):
+        refused.create("Note", {"subject": "never"})
+    plain = connect(script_name="nosudo", api_key="NOKEY")
+    direct = plain.create(
+        "Note",
+        {"subject": "audit fields", "created_by": {"type": "HumanUser", "id": alice["id"]}},
+        ["created_by", "user"],
+    )
+    assert direct["created_by"]["id"] == alice["id"], "a script may set created_by on create"
 
 
 def test_note_thread_read(sg):

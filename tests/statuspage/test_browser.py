@@ -109,7 +109,7 @@ def test_log_in_and_follow_links_from_mapping_to_item(browser: Any, scenario: Sc
 
         page.click("tr[data-mapping=dailies] a")
         page.wait_for_url(f"{base}/mappings/dailies")
-        assert page.locator("tr.problem").count() == 6
+        assert page.locator("tr.problem").count() == 8  # 6 problems, 2 authors ShotGrid lacks
         assert page.locator("text=unmapped status").first.is_visible()
         page.screenshot(path=str(shots / "03-mapping.png"), full_page=True)
         _no_secret(page, scenario)

@@ -84,7 +84,17 @@ def test_mapping_page_reconciles_sides_and_lists_problems_runs_and_items(site: S
     assert sides["shotgrid"][:9] == ["shotgrid", "2", "2", "0", "1", "6", "6", "0", "0"]
     assert "3 items, 6 notes" in page
     problems = re.findall(r'<tr class="problem"><td><span class="badge [a-z]+">([a-z ]+)<', page)
-    assert problems == ["failed", "failed", "failed", "unmapped status", "deletion", "conflict"]
+    assert problems == [
+        "failed",
+        "failed",
+        "failed",
+        "unmapped status",
+        "deletion",
+        "conflict",
+        "warning",  # two authors ShotGrid has not: their notes say who wrote them
+        "warning",
+    ]
+    assert "shotgrid has no person Dana Lead &lt;dana@studio.example&gt;" in page
     assert "HTTP 401 (Invalid credentials.)" in page
     assert "media &#x27;sh030.png&#x27; is not a valid image" in page
     assert (

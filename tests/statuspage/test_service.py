@@ -30,7 +30,7 @@ def test_the_service_serves_the_pages_behind_the_token(scenario: Scenario) -> No
         # the next run is the scheduler's own (a cron schedule: next new year)
         assert "-01-01 00:00:00 UTC" in page
         code, body = http("GET", f"{base}/mappings/dailies", headers=bearer)
-        assert code == 200 and b"Open problems (6)" in body
+        assert code == 200 and b"Open problems (8)" in body
         assert http("HEAD", f"{base}/", headers=bearer)[0] == 200
         assert http("GET", f"{base}/mappings/nosuch", headers=bearer)[0] == 404
         # what was there before still answers as before, without the page's token

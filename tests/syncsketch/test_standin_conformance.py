@@ -367,17 +367,83 @@ def test_frame_post_requires_revision(syncsketch_standin: SyncSketchStandIn, rev
     assert response.status_code == 400 and "revision" in response.json()["error"]
 
 
-def test_flattened_annotations(
+SKETCH = {"paths": [{"points": [[10, 16], [50, 16]], "color": "#ff0000", "width": 4}]}
+
+
+def test_flattened_annotations_are_a_task_polled_until_done(
     syncsketch_standin: SyncSketchStandIn, client: Any, review: dict
 ) -> None:
-    item = syncsketch_standin.store.add_item(review["id"], "shot010")
-    syncsketch_standin.store.add_frame(item["id"], "", frame=4, type="sketch", creator="bob")
-    syncsketch_standin.store.add_frame(item["id"], "just words", frame=5)
+    import base64
+
+    import pyvips
+
+    store = syncsketch_standin.store
+    item = store.add_item(review["id"], "shot010", width=64, height=32)
+    store.add_frame(item["id"], "", frame=4, type="sketch", creator="bob", data=SKETCH)
+    store.add_frame(item["id"], "just words", frame=5)
+    syncsketch_standin.quirks.flatten_seconds = 1.2
+    started = time.monotonic()
     result = client.get_flattened_annotations(review["id"], item["id"])
-    assert result["status"] == "done" and [s["frame"] for s in result["data"]] == [4]
-    assert requests.get(result["data"][0]["url"], timeout=5).content.startswith(b"\x89PNG")
+    assert time.monotonic() - started >= 1.0, "the client waited for the task"
+    log = syncsketch_standin.requests
+    start = log.matching("POST", "/api/v2/downloads/flattenedSketches/")[-1]
+    assert start.path == f"/api/v2/downloads/flattenedSketches/{review['id']}/{item['id']}/"
+    assert (start.query["async"], start.query["include_data"], start.query["base64"]) == (
+        "1",
+        "1",
+        "0",
+    )
+    assert log.count("GET", "/api/v2/downloads/flattenedSketches/") >= 2
+    assert result["status"] == "done"
+    assert [(s["frame"], s["adjustedFrame"]) for s in result["data"]] == [(4, 5)]
+    picture = requests.get(result["data"][0]["url"], timeout=5).content  # a signed URL
+    image = pyvips.Image.new_from_buffer(picture, "")
+    assert (image.width, image.height) == (64, 32)
+    assert image.getpoint(30, 16)[:3] == [255, 0, 0], "the stroke is where the sketch says"
+    assert image.getpoint(30, 4)[:3] != [255, 0, 0]
     encoded = client.get_flattened_annotations(review["id"], item["id"], return_as_base64=True)
-    assert encoded["data"][0]["data"]
+    assert base64.b64decode(encoded["data"][0]["data"]) == picture
+
+
+def test_flattened_sketches_over_the_items_picture(
+    syncsketch_standin: SyncSketchStandIn, client: Any, review: dict, tmp_path
+) -> None:
+    import pyvips
+
+    from tests.kitsu.builders import make_png
+
+    frame = tmp_path / "sh010.png"
+    frame.write_bytes(make_png(64, 32, (0, 200, 0)))
+    item = client.add_media(review["id"], str(frame), noConvertFlag=True)
+    syncsketch_standin.store.add_frame(item["id"], "", frame=0, type="sketch", data=SKETCH)
+    result = client.get_flattened_annotations(review["id"], item["id"])
+    image = pyvips.Image.new_from_buffer(
+        requests.get(result["data"][0]["url"], timeout=5).content, ""
+    )
+    original = pyvips.Image.new_from_file(str(frame))
+    assert image.getpoint(30, 16)[:3] == [255, 0, 0]
+    assert image.getpoint(5, 4)[:3] == original.getpoint(5, 4)[:3], "drawn over the frame"
+
+
+def test_flatten_tasks_can_hang_or_fail(
+    syncsketch_standin: SyncSketchStandIn, review: dict
+) -> None:
+    store = syncsketch_standin.store
+    item = store.add_item(review["id"], "shot010")
+    store.add_frame(item["id"], "", frame=1, type="sketch", data=SKETCH)
+    url = f"{syncsketch_standin.url}/api/v2/downloads/flattenedSketches"
+    syncsketch_standin.quirks.flatten_stuck = True
+    task = requests.post(
+        f"{url}/{review['id']}/{item['id']}/", params={**auth(), "async": 1}, timeout=5
+    ).json()
+    assert isinstance(task, str)
+    for _ in range(3):
+        assert requests.get(f"{url}/{task}/", params=auth(), timeout=5).json() == {
+            "status": "processing"
+        }
+    syncsketch_standin.quirks.flatten_stuck = False
+    syncsketch_standin.quirks.flatten_failed = True
+    assert requests.get(f"{url}/{task}/", params=auth(), timeout=5).json() == {"status": "failed"}
 
 
 # --------------------------------------------------------------------------- filters

@@ -143,12 +143,17 @@ def test_notes_replies_frames_and_authors(seeded: Seeded) -> None:
     other = seeded.item("sh020")
     parent = seeded.store.add_frame(item, "Arc is off", 11, creator="bob")
     reply = seeded.store.add_frame(item, "Fixed", 11, parent_id=parent["id"], creator="alice")
-    seeded.store.add_frame(item, "", 4, type="sketch")  # a drawing without words: not a note
+    drawing = seeded.store.add_frame(item, "", 4, type="sketch")  # a drawing without words
     sketch = seeded.store.add_frame(item, "see drawing", 0, type="sketch")
     gone = seeded.store.add_frame(other, "on a deleted item", 0)
     seeded.store.patch("item", other, {"active": False})
     notes = {n.id: n for n in seeded.endpoint.snapshot().notes}
-    assert set(notes) == {str(parent["id"]), str(reply["id"]), str(sketch["id"])}
+    ids = {str(parent["id"]), str(reply["id"]), str(drawing["id"]), str(sketch["id"])}
+    assert set(notes) == ids
+    silent = notes[str(drawing["id"])]
+    assert (silent.text, silent.frame) == ("", 5)
+    assert [a.filename for a in silent.attachments] == ["sketch-frame-0005"]
+    assert notes[str(parent["id"])].attachments == ()
     assert str(gone["id"]) not in notes
     first = notes[str(parent["id"])]
     assert (first.item, first.text, first.frame, first.parent) == (

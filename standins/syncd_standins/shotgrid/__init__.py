@@ -42,6 +42,8 @@ class ShotGridStandIn(Rpc, Uploads):
 
     ``scripts`` maps script names to API keys and ``users`` maps logins to passwords; each gets
     an ``ApiUser``/``HumanUser`` row so ``created_by`` and the event log name who did what.
+    ``sudo_scripts`` names the scripts whose permission role allows "sudo" (acting as a person
+    with ``sudo_as_login``); None lets every script, as the default API Admin role does.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class ShotGridStandIn(Rpc, Uploads):
         max_entities_per_page: int = 500,
         seed: int | None = None,
         direct_uploads: bool = True,
+        sudo_scripts: set[str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.store = ShotGridStore()
@@ -70,6 +73,7 @@ class ShotGridStandIn(Rpc, Uploads):
         self.fail_status = 503
         self.requests: list[str] = []
         self._scripts: dict[str, str] = {}
+        self.sudo_scripts = sudo_scripts
         self._passwords: dict[str, str] = {}
         self._sessions: dict[str, Link] = {}
         self._fail_queue: list[tuple[int, str | None]] = []
@@ -156,6 +160,13 @@ class ShotGridStandIn(Rpc, Uploads):
         if principal is None:
             raise ShotGridFault("No credentials given", ERR_AUTH)
         if auth.get("sudo_as_login"):
+            script = auth.get("script_name")
+            if script and self.sudo_scripts is not None and script not in self.sudo_scripts:
+                # what a site answers a script whose permission role lacks "sudo"
+                raise ShotGridFault(
+                    f"The user does not have permission to 'sudo': {script} may not act as "
+                    f"{auth['sudo_as_login']}"
+                )
             sudo = self._lookup("HumanUser", "login", auth["sudo_as_login"])
             if sudo is None:
                 raise ShotGridFault(f"sudo_as_login: no user '{auth['sudo_as_login']}'", ERR_AUTH)

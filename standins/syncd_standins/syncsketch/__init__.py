@@ -10,7 +10,8 @@ Run it alone with ``python -m syncd_standins.syncsketch --port 8081 --user alice
 
 Modules: ``server`` (HTTP layer and routing), ``handlers`` (one method per endpoint),
 ``faults`` (faults, quirks, request log), ``store`` (objects and changes), ``query``
-(filters, paging, resource URIs) and ``resources`` (the per-resource tables).
+(filters, paging, resource URIs), ``resources`` (the per-resource tables) and ``flatten``
+(flattened sketches: the polled task and the pictures).
 
 Endpoints (all paths end with ``/``; JSON unless noted):
 
@@ -22,6 +23,7 @@ Endpoints (all paths end with ``/``; JSON unless noted):
 * ``PUT /api/v2/review/R/sort_items/``, ``POST /api/v2/bulk-delete-items/``
 * ``POST /items/uploadToReview/R/`` (multipart ``reviewFile`` or form ``media_url``)
 * ``POST /api/v2/downloads/flattenedSketches/R/I/`` and ``GET .../flattenedSketches/TASK/``
+  (a task polled until ``done``; ``quirks.flatten_seconds``, ``flatten_stuck``, ``flatten_failed``)
 * ``GET /media/...`` serves uploaded bytes without credentials, like signed storage URLs.
 
 Status codes follow Tastypie: list POST 201, PATCH 202, DELETE 204, 400 ``{"error": ...}``,

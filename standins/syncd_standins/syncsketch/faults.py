@@ -205,3 +205,9 @@ class Quirks:
     """Creates answer 201 with an empty body and a ``Location`` (Tastypie's default)."""
     empty_frames: bool = False
     """Frame listings answer no objects (a proxy's or an API's bad day)."""
+    flatten_seconds: float = 0.0
+    """How long a flattened-sketch task says ``processing`` before it is ``done``."""
+    flatten_stuck: bool = False
+    """Flattened-sketch tasks never finish (a stuck worker on the service's side)."""
+    flatten_failed: bool = False
+    """Flattened-sketch tasks end ``failed``."""

@@ -8,15 +8,15 @@ may give where public facts leave it open.
 
 from __future__ import annotations
 
-import base64
 import mimetypes
 import re
 import struct
-import uuid
+import time
 import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from syncd_standins.syncsketch.flatten import FlattenTask, flatten, new_task_id, task_answer
 from syncd_standins.syncsketch.query import ApiError, id_from_uri, paginate
 from syncd_standins.syncsketch.resources import WRITABLE
 from syncd_standins.syncsketch.server import Reply, Route, _parse_urlencoded, _Request
@@ -50,7 +50,7 @@ class Handlers:
     quirks: Quirks
     url: str
     default_limit: int
-    _tasks: dict[str, Any]  # flatten tasks by id
+    _tasks: dict[str, FlattenTask]  # flatten tasks by id
 
     def _build_routes(self) -> list[Route]:
         n = r"(\d+)"
@@ -70,7 +70,7 @@ class Handlers:
             ("POST", rf"/items/uploadToReview/{n}/", self._upload, True),
             ("POST", rf"/api/v2/downloads/flattenedSketches/{n}/{n}/", self._flatten, True),
             ("GET", r"/api/v2/downloads/flattenedSketches/([\w-]+)/", self._flat_task, True),
-            ("GET", r"/media/flattened/(\d+)\.png", self._placeholder, False),
+            ("GET", r"/media/flattened/([\w-]+)/(\d+)\.png", self._flattened, False),
             ("GET", rf"/media/{n}/thumbnail\.png", self._thumbnail, False),
             ("GET", rf"/media/{n}/([^/]+)", self._media, False),
         ]
@@ -241,27 +241,39 @@ class Handlers:
         raise ApiError(400, "No reviewFile or media_url in the upload.")
 
     def _flatten(self, req: _Request, review_id: str, item_id: str) -> Reply:
+        """Start flattening an item's sketches; with ``async=1`` (the official client) the
+        answer is the task id as a bare JSON string, otherwise the finished result."""
         self.store.review(int(review_id))
-        as_base64 = req.query.get("base64") == "1"
-        sketches = [f for f in self.store.item_frames(int(item_id)) if f["type"] == "sketch"]
-        data = []
-        for sketch in sketches:
-            entry: dict[str, Any] = {
-                "frame": sketch["frame"],
-                "sketch_id": sketch["id"],
-                "revision_id": sketch["revision_id"],
-            }
-            if as_base64:
-                entry["data"] = base64.b64encode(PLACEHOLDER_PNG).decode("ascii")
-            else:
-                entry["url"] = f"{self.url}/media/flattened/{sketch['id']}.png"
-            data.append(entry)
-        task_id = str(uuid.uuid4())
-        self._tasks[task_id] = {"status": "done", "data": data}
-        return 200, task_id, {}
+        item = self.store.item(int(item_id))
+        by_frame: dict[int, list[Any]] = {}
+        for sketch in self.store.item_frames(int(item_id)):
+            if sketch["type"] == "sketch" and sketch["revision_id"] == item["revision_id"]:
+                by_frame.setdefault(int(sketch["frame"]), []).append(sketch.get("data"))
+        media = self.store.media.get(int(item["revision_id"]))
+        background = media.read() if media is not None else None
+        size = (int(item["width"]), int(item["height"])) if item.get("width") else None
+        frames = {f: flatten(background, size, data) for f, data in by_frame.items()}
+        task = FlattenTask(int(item_id), frames, as_base64=req.query.get("base64") == "1")
+        task_id = new_task_id()
+        self._tasks[task_id] = task
+        if req.query.get("async") == "1":
+            return 200, task_id, {}
+        return 200, task_answer(task, self.url, task_id), {}
 
     def _flat_task(self, req: _Request, task_id: str) -> Reply:
-        return 200, self._tasks.get(task_id, {"status": "failed"}), {}
+        task = self._tasks.get(task_id)
+        if task is None or self.quirks.flatten_failed:
+            return 200, {"status": "failed"}, {}
+        elapsed = time.monotonic() - task.started
+        if self.quirks.flatten_stuck or elapsed < self.quirks.flatten_seconds:
+            return 200, {"status": "processing"}, {}
+        return 200, task_answer(task, self.url, task_id), {}
+
+    def _flattened(self, req: _Request, task_id: str, frame: str) -> Reply:
+        task = self._tasks.get(task_id)
+        if task is None or int(frame) not in task.frames:
+            raise ApiError(404)
+        return 200, task.frames[int(frame)], {"Content-Type": "image/png"}
 
     def _placeholder(self, req: _Request, frame_id: str) -> Reply:
         return 200, PLACEHOLDER_PNG, {"Content-Type": "image/png"}

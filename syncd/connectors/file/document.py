@@ -17,6 +17,7 @@ from syncd.core.model import Person
 from syncd.errors import SkippableError
 
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]+)>)?\s*$")
+_HASHED = re.compile(r"^(?P<prefix>[0-9a-f]{12})-(?P<name>.+)$")
 
 
 def now() -> datetime:
@@ -38,6 +39,15 @@ def author(value: Any) -> Person | None:
     if match is None:
         return Person(name=str(value))
     return Person(email=match.group("email"), name=match.group("name") or None)
+
+
+def attachment_name(rel: str, sha256: str) -> str:
+    """A file's name as people gave it: the copies syncd keeps start with their hash."""
+    base = Path(rel).name
+    match = _HASHED.match(base)
+    if match and sha256.startswith(match.group("prefix")):
+        return match.group("name")
+    return base
 
 
 def stamp(value: Any) -> datetime | None:

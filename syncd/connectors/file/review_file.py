@@ -128,7 +128,7 @@ def _problems(data: dict[str, Any], folder: Path) -> Iterator[Problem]:
         yield from _item(item, at, label, folder)
         yield from _unique_name(item, index, at, label, names)
         yield from _unique_id(item, at, label, ids)
-        yield from _notes(item.get("notes"), (*at, "notes"), f"{label}, notes", ids)
+        yield from _notes(item.get("notes"), (*at, "notes"), f"{label}, notes", ids, folder)
 
 
 def _item(item: dict[str, Any], at: Path_, label: str, folder: Path) -> Iterator[Problem]:
@@ -194,7 +194,9 @@ def _unique_id(
     ids.setdefault(key, label)
 
 
-def _notes(notes: Any, at: Path_, label: str, ids: dict[str, str]) -> Iterator[Problem]:
+def _notes(
+    notes: Any, at: Path_, label: str, ids: dict[str, str], folder: Path
+) -> Iterator[Problem]:
     if notes is None:
         return
     if not isinstance(notes, list):
@@ -207,6 +209,7 @@ def _notes(notes: Any, at: Path_, label: str, ids: dict[str, str]) -> Iterator[P
             yield here, f"{name}: a note must be a mapping such as {{text: Tighten the arc.}}"
             return
         yield from _note(note, here, name)
+        yield from _attachments(note.get("attachments"), (*here, "attachments"), name, folder)
         if note.get("id") not in (None, ""):
             key = f"note {note['id']}"
             if key in ids:
@@ -216,7 +219,7 @@ def _notes(notes: Any, at: Path_, label: str, ids: dict[str, str]) -> Iterator[P
                     "remove the id: line of the copy",
                 )
             ids.setdefault(key, name)
-        yield from _notes(note.get("replies"), (*here, "replies"), f"{name}.replies", ids)
+        yield from _notes(note.get("replies"), (*here, "replies"), f"{name}.replies", ids, folder)
 
 
 def _note(note: dict[str, Any], at: Path_, label: str) -> Iterator[Problem]:
@@ -230,7 +233,9 @@ def _note(note: dict[str, Any], at: Path_, label: str) -> Iterator[Problem]:
         )
     elif isinstance(text, bool):
         yield (*at, "text"), f"{label}: text reads as {text}; quote it"
-    elif (text is None or not str(text).strip()) and "syncd" not in note:
+    elif (text is None or not str(text).strip()) and not (
+        "syncd" in note or note.get("attachments")
+    ):
         yield (
             (*at, "text") if "text" in note else at,
             f"{label}: the note has no text{replies}; write its text, or remove the note",
@@ -243,6 +248,31 @@ def _note(note: dict[str, Any], at: Path_, label: str) -> Iterator[Problem]:
             f"not a {_kind(author)}",
         )
     yield from _frame(note, at, label)
+
+
+def _attachments(files: Any, at: Path_, label: str, folder: Path) -> Iterator[Problem]:
+    if files is None:
+        return
+    if not isinstance(files, list):
+        yield at, f"{label}: attachments must be a list of files (- paintovers/sh010.png)"
+        return
+    for index, entry in enumerate(files):
+        here: Path_ = (*at, index)
+        file = entry.get("file") if isinstance(entry, dict) else entry
+        if not isinstance(file, str) or not file.strip():
+            yield (
+                here,
+                f"{label}: attachments[{index}] must name a file, such as "
+                "- paintovers/sh010.png (a path from the review file's folder)",
+            )
+            return
+        if not (folder / file).is_file():
+            yield (
+                here,
+                f"{label}: attachment {file} does not exist in {folder}; put it there or "
+                "remove its line",
+            )
+            return
 
 
 def _frame(note: dict[str, Any], at: Path_, label: str) -> Iterator[Problem]:

@@ -18,6 +18,8 @@ from syncd.connectors.spec import (
     RETRY,
     TIMEOUT,
     ConnectorSpec,
+    max_attachment_size,
+    parse_size,
     retry_policy,
     secret,
     with_defaults,
@@ -60,6 +62,9 @@ SPEC = ConnectorSpec(
             "description": "Event stream address when it is not the API's.",
             "examples": ["https://kitsu.example.com"],
         },
+        "max_attachment_size": max_attachment_size(
+            "10GB", "Zou refuses a request larger than its MAX_CONTENT_LENGTH (10 GB unless set)."
+        ),
     },
     required=("url",),
     selector={
@@ -103,6 +108,7 @@ def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str,
         event_log=chosen.event_log,
     )
     endpoint.write_concurrency = chosen.concurrency
+    endpoint.max_attachment_size = chosen.max_attachment_size
     return endpoint
 
 
@@ -120,6 +126,7 @@ class KitsuSettings:
     events: bool
     event_log: bool
     events_url: str | None
+    max_attachment_size: int
 
     @classmethod
     def from_config(cls, name: str, settings: Mapping[str, Any]) -> KitsuSettings:
@@ -143,6 +150,7 @@ class KitsuSettings:
             events=bool(values["events"]),
             event_log=bool(values["event_log"]),
             events_url=values.get("events_url"),
+            max_attachment_size=parse_size(values["max_attachment_size"]),
         )
 
     def api(self) -> Any:

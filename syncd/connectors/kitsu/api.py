@@ -23,10 +23,23 @@ import requests
 from syncd.connectors.http import FileUpload, HttpClient, decode_json, safe_url
 from syncd.connectors.retry import RetryPolicy
 from syncd.errors import ConfigError, FatalError, SkippableError
+from syncd.media.hashing import HashingReader
+from syncd.media.multipart import FilePart, MultipartBody
 
 SYSTEM = "kitsu"
+_RAISE = object()
 CHUNK = 1 << 20
 MOVIE_EXTENSIONS = frozenset({"mp4", "mov", "avi", "mkv", "webm", "m4v", "wmv", "mpg", "mpeg"})
+
+
+@dataclass(frozen=True, slots=True)
+class FormFile:
+    """A file to send in a form: its local copy, the name Zou is given, its hash."""
+
+    path: Path
+    filename: str
+    sha256: str | None = None
+    content_type: str = "application/octet-stream"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,21 +169,32 @@ class KitsuApi:
         *,
         denied: str | None = None,
         raw: bool = False,
+        form: Callable[[], MultipartBody] | None = None,
+        refused: Any = _RAISE,
         **kw: Any,
     ) -> Any:
         """One authenticated request; JSON back (or the response with ``raw``).
 
-        ``denied`` replaces the generic message of a 403 with one that says what to do.
+        ``denied`` replaces the generic message of a 403 with one that says what to do;
+        ``form`` makes a fresh multipart body for each attempt (a streamed body goes once);
+        ``refused`` is answered instead of failing on a 403.
         """
         if self._access is None:
             self.login()
-        ok = (401, 422, 403) if denied else (401, 422)
+        ok = (401, 422, 403) if denied or refused is not _RAISE else (401, 422)
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self._access}"}
+            if form is not None:
+                body = form()
+                kw["data"] = body
+                headers.update(body.headers)
             response = self.http.request(
                 method, path, headers=headers, expect_json=False, ok_statuses=ok, **kw
             )
             status = response.status_code
+            if status == 403 and refused is not _RAISE:
+                response.close()
+                return refused
             if status == 403 and denied:
                 response.close()
                 raise FatalError(f"{SYSTEM}: {denied}")
@@ -183,6 +207,13 @@ class KitsuApi:
                     )
                 self._reauthenticate()
                 continue
+            if status == 413:
+                response.close()
+                raise SkippableError(
+                    f"{SYSTEM}: {method} {safe_url(response.url)}: HTTP 413: the file is larger "
+                    "than this Kitsu accepts (its MAX_CONTENT_LENGTH); lower "
+                    "max_attachment_size to match, or ask its admin to raise the limit"
+                )
             if status >= 400:
                 response.close()
                 raise SkippableError(f"{SYSTEM}: {method} {safe_url(response.url)}: HTTP {status}")
@@ -208,6 +239,39 @@ class KitsuApi:
                 landed,
             ),
         )
+
+    def post_form_once(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: list[FormFile],
+        landed: Callable[[], Any],
+    ) -> Any:
+        """A creating multipart POST (a comment or reply with its files, files added to a
+        comment), streamed from disk, never resent blindly (see ``post_once``)."""
+
+        readers: list[HashingReader] = []
+
+        def form() -> MultipartBody:
+            for reader in readers:
+                reader.close()
+            readers[:] = [
+                HashingReader(f.path, expected_sha256=f.sha256, label=f.filename) for f in files
+            ]
+            # every file needs a field of its own: Zou takes the first file of each field
+            parts = [
+                FilePart("file" if n == 0 else f"file-{n}", f.filename, reader, f.content_type)
+                for n, (f, reader) in enumerate(zip(files, readers, strict=True))
+            ]
+            return MultipartBody(fields, parts)
+
+        try:
+            return self.http.retrier.once(
+                lambda: self.call("POST", path, form=form, retry=False), landed
+            )
+        finally:
+            for reader in readers:
+                reader.close()
 
     def post(self, path: str, body: Any = None) -> Any:
         return self.call("POST", path, json=body if body is not None else {})
@@ -251,7 +315,13 @@ class KitsuApi:
             path = f"/pictures/originals/preview-files/{preview_id}.png"
         else:
             path = f"/pictures/originals/preview-files/{preview_id}/download"
-        response = self.call("GET", path, raw=True, stream=True)
+        return self.download(path, dest_dir)
+
+    def download(
+        self, path: str, dest_dir: Path, params: dict[str, Any] | None = None
+    ) -> tuple[Path, str, int]:
+        """Stream any file of Zou's into ``dest_dir``, hashing on the way: (path, sha, size)."""
+        response = self.call("GET", path, raw=True, stream=True, params=params)
         digest = hashlib.sha256()
         size = 0
         fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=".kitsu-", suffix=".part")

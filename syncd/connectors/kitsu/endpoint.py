@@ -14,8 +14,9 @@ Reads are incremental: the event log says which tasks, previews or playlist chan
 cursor, and only those are read again; the lookup tables (entity -> task, people, statuses) ride
 along in ``Snapshot.extra`` so a quiet cycle costs the single event-log request.
 
-This module holds the writes; reading lives in ``read``, the lookups in ``model``, the event
-cursor in ``feed`` and the REST/auth layer in ``api``. Writes may run side by side
+This module holds the item writes; notes are written in ``comments`` (their files named and
+matched in ``files``), reading lives in ``read``, the lookups in ``model``, the event cursor in
+``feed`` and the REST/auth layer in ``api``. Writes may run side by side
 (``write_concurrency``): what they share, the playlist's entry list, is rewritten under
 ``playlist_lock``.
 """
@@ -25,78 +26,30 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from syncd.connectors import notetext
 from syncd.connectors.kitsu.api import SYSTEM
+from syncd.connectors.kitsu.comments import KitsuComments
+from syncd.connectors.kitsu.drawings import DRAWING_PREFIX
 from syncd.connectors.kitsu.feed import parse_time
 from syncd.connectors.kitsu.model import media_ref, upload_name
-from syncd.connectors.kitsu.read import KitsuReader
 from syncd.core.capabilities import Capabilities
-from syncd.core.fingerprints import normalize_text
 from syncd.core.model import (
     Item,
     LocalMedia,
     MediaRef,
     NewItem,
-    NewNote,
-    Note,
-    NoteContent,
-    Person,
 )
 from syncd.errors import NotFound, SkippableError, SyncdError
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class KitsuEndpoint(KitsuReader):
-    capabilities = Capabilities.everything(has_cursor=True)
+class KitsuEndpoint(KitsuComments):
+    capabilities = Capabilities.everything(has_cursor=True, drawings=DRAWING_PREFIX)
 
     # -- writing -----------------------------------------------------------------------------------
-    def _task_of(self, entity: str) -> str:
-        task = self._tables().tasks.get(entity)
-        if task is None:
-            raise NotFound(f"{self.name}: entity {entity} is not in the playlist")
-        return task
-
-    def _post_comment(self, task: str, text: str, status_id: str | None = None) -> dict[str, Any]:
-        """A comment keeps the task's current status unless told otherwise (read fresh, since
-        posting a stale status would silently revert someone's change)."""
-        if status_id is None:
-            status_id = self.api.get(f"/data/tasks/{task}")["task_status_id"]
-        body = {"task_status_id": status_id, "comment": text}
-        known = (
-            {c["id"] for c in self.api.get(f"/data/tasks/{task}/comments")} if not text else None
-        )
-        return self.api.post_once(
-            f"/actions/tasks/{task}/comment",
-            body,
-            lambda: self._find_comment(task, text, status_id, known),
-        )
-
-    def _find_comment(
-        self, task: str, text: str, status_id: str, known: set[str] | None
-    ) -> dict[str, Any] | None:
-        """The comment a POST whose answer was lost may have made: same words, by syncd.
-
-        A comment without words (a status change, a preview's carrier) is told apart by the
-        ids the task had before it was sent.
-        """
-        me = (self.api.user or {}).get("id")
-        seen = {n.id for n in self.review.notes.get(task, [])}
-        for comment in self.api.get(f"/data/tasks/{task}/comments"):
-            if comment["id"] in seen or (me and comment.get("person_id") != me):
-                continue
-            if text and _same_words(comment.get("text"), text):
-                return dict(comment)
-            fresh = known is not None and comment["id"] not in known
-            wordless = not (comment.get("text") or "").strip()
-            if not text and fresh and wordless and comment.get("task_status_id") == status_id:
-                return dict(comment)
-        return None
-
     def _upload(
         self, task: str, media: LocalMedia, status_id: str | None = None
     ) -> tuple[MediaRef, dict[str, Any]]:
@@ -152,93 +105,6 @@ class KitsuEndpoint(KitsuReader):
             if item.id == entity:
                 return item
         raise NotFound(f"{self.name}: entity {entity} is not in the playlist")
-
-    def _is_me(self, person: Person) -> bool:
-        me = self.api.user or {}
-        return (
-            bool(person.email)
-            and str(person.email).casefold() == str(me.get("email", "")).casefold()
-        )
-
-    def create_note(self, note: NewNote) -> Note:
-        task = self._task_of(note.item)
-        author = note.author if note.author is not None and not self._is_me(note.author) else None
-        raw = notetext.render(note.text, author=author, frame=note.frame)
-        if not raw.strip():
-            raise SkippableError(f"{self.name}: Kitsu cannot hold a note without text")
-        if note.parent is None:
-            comment = self._post_comment(task, raw)
-            created = self._note(note.item, comment, comment.get("text") or "", None)
-        else:
-            root = self._reply_root.get(note.parent, note.parent)
-            reply = self.api.post_once(
-                f"/data/tasks/{task}/comments/{root}/reply",
-                {"text": raw},
-                lambda: self._find_reply(root, raw),
-            )
-            if "text" not in reply:  # an answer that does not show the reply: read it back
-                reply = self._find_reply(root, raw) or reply
-            created = self._note(note.item, reply, reply.get("text") or "", root)
-            self._reply_root[created.id] = root
-        self.review.notes.setdefault(task, []).append(created)
-        return created
-
-    def _find_reply(self, root: str, text: str) -> dict[str, Any] | None:
-        me = (self.api.user or {}).get("id")
-        known = set(self._reply_root)
-        comment = self.api.get(f"/data/comments/{root}")
-        for reply in reversed(comment.get("replies") or []):
-            if reply.get("id") in known or (me and reply.get("person_id") != me):
-                continue
-            if _same_words(reply.get("text"), text):
-                return dict(reply)
-        return None
-
-    def expected_note(self, note: NewNote) -> NewNote:
-        """Kitsu threads are one level deep: a reply to a reply answers the comment."""
-        if note.parent is None:
-            return note
-        return replace(note, parent=self._reply_root.get(note.parent, note.parent))
-
-    def update_note(self, note_id: str, content: NoteContent) -> Note:
-        text, frame = content.text, content.frame
-        root = self._reply_root.get(note_id)
-        comment = self.api.get(f"/data/comments/{root or note_id}")
-        entity = next(
-            (e for e, t in self._tables().tasks.items() if t == comment["object_id"]), None
-        )
-        if entity is None:
-            raise NotFound(f"{self.name}: note {note_id} is not on a task of this playlist")
-        if root is None:
-            author = notetext.parse(comment.get("text") or "")[1]
-            raw = notetext.render(text, author=author, frame=frame)
-            updated = {**comment, **self.api.put(f"/data/comments/{note_id}", {"text": raw})}
-            return self._note(entity, updated, updated.get("text") or "", None)
-        replies = [
-            {k: v for k, v in r.items() if k != "person"} for r in comment.get("replies") or []
-        ]
-        target = next((r for r in replies if r.get("id") == note_id), None)
-        if target is None:
-            raise NotFound(f"{self.name}: reply {note_id} no longer exists")
-        target["text"] = notetext.render(
-            text, author=notetext.parse(target.get("text") or "")[1], frame=frame
-        )
-        answer = self.api.put(f"/data/comments/{root}", {"replies": replies})
-        held = answer.get("replies") if isinstance(answer, dict) else None
-        if not isinstance(held, list):
-            held = self.api.get(f"/data/comments/{root}").get("replies") or []
-        stored = next((r for r in held if r.get("id") == note_id), None)
-        if stored is None:
-            raise NotFound(f"{self.name}: reply {note_id} no longer exists")
-        return self._note(entity, stored, stored.get("text") or "", root)
-
-    def delete_note(self, note_id: str) -> None:
-        root = self._reply_root.get(note_id)
-        if root is None:
-            self.api.delete(f"/data/comments/{note_id}")
-            return
-        comment = self.api.get(f"/data/comments/{root}")
-        self.api.delete(f"/data/tasks/{comment['object_id']}/comments/{root}/reply/{note_id}")
 
     def set_status(self, item_id: str, status: str) -> Item:
         task = self._task_of(item_id)
@@ -373,10 +239,6 @@ class KitsuEndpoint(KitsuReader):
 
     def close(self) -> None:
         self.api.close()
-
-
-def _same_words(stored: Any, sent: str) -> bool:
-    return normalize_text(str(stored or "")) == normalize_text(sent)
 
 
 __all__ = ["SYSTEM", "KitsuEndpoint"]

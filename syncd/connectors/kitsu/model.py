@@ -29,10 +29,12 @@ class Tables:
     persons: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
     """Task status id -> short name."""
+    fps: float = 25.0
+    """The project's frame rate: Zou places drawings in seconds."""
 
     def extra(self) -> dict[str, str]:
         ids = {"key": self.key, "project": self.project, "playlist": self.playlist}
-        ids |= {"task_type": self.task_type, "kind": self.kind}
+        ids |= {"task_type": self.task_type, "kind": self.kind, "fps": self.fps}
         return {
             "kitsu": json.dumps(ids),
             "tasks": json.dumps(self.tasks),
@@ -57,6 +59,7 @@ class Tables:
                 json.loads(extra["names"]),
                 {k: (v[0], v[1]) for k, v in json.loads(extra["persons"]).items()},
                 json.loads(extra["statuses"]),
+                float(ids.get("fps") or 25.0),
             )
         except (KeyError, ValueError, TypeError):
             return None
@@ -76,6 +79,8 @@ class Review:
     """Task -> (status short name, when it was last set)."""
     notes: dict[str, list[Note]] = field(default_factory=dict)
     """Task -> its notes, comments oldest first, each followed by its replies."""
+    drawings: dict[str, list[Note]] = field(default_factory=dict)
+    """Preview -> the frames drawn on it, as notes (see ``drawings``)."""
 
 
 _MAGIC = (

@@ -17,6 +17,7 @@ from typing import Any
 from syncd.connectors import notetext
 from syncd.connectors.base import Endpoint
 from syncd.connectors.kitsu.api import KitsuApi, pick
+from syncd.connectors.kitsu.drawings import DEFAULT_FPS, drawing_notes, is_drawing
 from syncd.connectors.kitsu.feed import (
     PAGE,
     EventCursor,
@@ -25,8 +26,9 @@ from syncd.connectors.kitsu.feed import (
     read_new_events,
     summarise,
 )
+from syncd.connectors.kitsu.files import attachments_of
 from syncd.connectors.kitsu.model import Review, Tables, media_ref
-from syncd.core.model import Item, Note, Person, Snapshot
+from syncd.core.model import Attachment, Item, Note, Person, Snapshot
 
 PREVIEW_CHUNK = 50
 """Preview ids per ``GET /data/preview-files?id=[...]`` (keeps the URL under gunicorn's limit)."""
@@ -75,7 +77,8 @@ class KitsuReader(Endpoint):
         self._read_playlist(review)
         self._read_entities(review, {e for e, _ in review.entries})
         tasks = [tables.tasks[e] for e, _ in review.entries if e in tables.tasks]
-        if len(tasks) <= PER_TASK_COMMENTS:
+        files = self._project_files(tables) if len(tasks) > PER_TASK_COMMENTS else None
+        if files is None:
             for task in tasks:
                 self._read_comments(review, task)
         else:
@@ -83,6 +86,7 @@ class KitsuReader(Endpoint):
             by_task: dict[str, list[dict[str, Any]]] = {t: [] for t in tasks}
             for comment in self.api.get(f"/data/projects/{tables.project}/comments"):
                 if comment.get("object_id") in wanted:
+                    comment["attachment_files"] = files.get(comment["id"], [])
                     by_task[comment["object_id"]].append(comment)
             for task, comments in by_task.items():
                 review.notes[task] = self._notes_of(task, comments)
@@ -138,7 +142,13 @@ class KitsuReader(Endpoint):
             task = tables.tasks.get(item.id)
             if task is not None:
                 review.status[task] = (item.status, item.modified)
+        previews = dict(review.entries)
         for note in previous.notes:
+            if is_drawing(note.id):
+                preview = previews.get(note.item)
+                if preview is not None:
+                    review.drawings.setdefault(preview, []).append(note)
+                continue
             task = tables.tasks.get(note.item)
             if task is not None:
                 review.notes.setdefault(task, []).append(note)
@@ -160,6 +170,7 @@ class KitsuReader(Endpoint):
                 notes.append(note)
                 if note.parent is not None:
                     self._reply_root[note.id] = note.parent
+            notes.extend(review.drawings.get(preview, []) if preview else [])
         extra = tables.extra()
         return Snapshot(tuple(items), tuple(notes), cursor.dump() if cursor else None, extra)
 
@@ -193,7 +204,25 @@ class KitsuReader(Endpoint):
         task_types = self.api.get("/data/task-types")
         task_type = pick("task type", sel["task_type"], task_types, "in Kitsu")
         kind = "asset" if playlist.get("for_entity") == "asset" else "shot"
-        return Tables(self.key, project["id"], playlist["id"], task_type["id"], kind)
+        tables = Tables(self.key, project["id"], playlist["id"], task_type["id"], kind)
+        try:
+            tables.fps = float(project.get("fps") or DEFAULT_FPS)
+        except (TypeError, ValueError):
+            tables.fps = DEFAULT_FPS
+        return tables
+
+    def _project_files(self, tables: Tables) -> dict[str, list[dict[str, Any]]] | None:
+        """Every comment's files in one request (the project-wide comment listing leaves them
+        out); None when the account may not list them (admins only): read per task then."""
+        path = f"/data/projects/{tables.project}/attachment-files"
+        rows = self.api.call("GET", path, refused=None)
+        if rows is None:
+            return None
+        by_comment: dict[str, list[dict[str, Any]]] = {}
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("comment_id"):
+                by_comment.setdefault(str(row["comment_id"]), []).append(row)
+        return by_comment
 
     def _persons(self) -> dict[str, tuple[str | None, str | None]]:
         return {
@@ -241,6 +270,14 @@ class KitsuReader(Endpoint):
             chunk = wanted[start : start + PREVIEW_CHUNK]
             for preview in self.api.get("/data/preview-files", id=json.dumps(chunk)):
                 review.media[preview["id"]] = media_ref(preview)
+                self._read_drawings(review, preview)
+
+    def _read_drawings(self, review: Review, preview: dict[str, Any]) -> None:
+        entity = next((e for e, p in review.entries if p == preview["id"]), None)
+        if entity is None:
+            review.drawings.pop(preview["id"], None)
+            return
+        review.drawings[preview["id"]] = drawing_notes(entity, preview, self._tables().fps)
 
     def _read_entities(self, review: Review, entities: set[str]) -> None:
         tables = self._tables()
@@ -269,17 +306,30 @@ class KitsuReader(Endpoint):
         return notes
 
     def _comment_notes(self, entity: str, comment: dict[str, Any]) -> list[Note]:
-        """A comment and its replies as notes; a comment without text is no note."""
+        """A comment and its replies as notes; a comment without text or files (a status
+        change, a preview's carrier) is no note."""
         raw = comment.get("text") or ""
-        if not raw.strip():
+        base = self.api.base_url
+        files = attachments_of(comment, base)
+        if not raw.strip() and not files:
             return []
-        notes = [self._note(entity, comment, raw, None)]
+        notes = [self._note(entity, comment, raw, None, files)]
         for reply in comment.get("replies") or []:
-            if (reply.get("text") or "").strip():
-                notes.append(self._note(entity, reply, reply["text"], comment["id"]))
+            reply_files = attachments_of(comment, base, str(reply.get("id")))
+            if (reply.get("text") or "").strip() or reply_files:
+                notes.append(
+                    self._note(entity, reply, reply.get("text") or "", comment["id"], reply_files)
+                )
         return notes
 
-    def _note(self, entity: str, obj: dict[str, Any], raw: str, parent: str | None) -> Note:
+    def _note(
+        self,
+        entity: str,
+        obj: dict[str, Any],
+        raw: str,
+        parent: str | None,
+        files: tuple[Attachment, ...] = (),
+    ) -> Note:
         text, author, frame = notetext.parse(raw)
         created_at = obj.get("created_at") or obj.get("date")
         created = parse_time(created_at) if created_at else None
@@ -294,4 +344,5 @@ class KitsuReader(Endpoint):
             frame=frame,
             created=created,
             modified=modified,
+            attachments=files,
         )

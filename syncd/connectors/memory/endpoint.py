@@ -18,6 +18,7 @@ from typing import Any
 from syncd.connectors.base import Endpoint
 from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
+    Attachment,
     Item,
     LocalMedia,
     MediaRef,
@@ -69,7 +70,12 @@ class MemoryReview:
         return item
 
     def add_note(
-        self, item: str, text: str, parent: str | None = None, frame: int | None = None
+        self,
+        item: str,
+        text: str,
+        parent: str | None = None,
+        frame: int | None = None,
+        files: dict[str, bytes] | None = None,
     ) -> Note:
         now = self.tick()
         note = Note(
@@ -80,12 +86,25 @@ class MemoryReview:
             frame=frame,
             created=now,
             modified=now,
+            attachments=tuple(self.attach(name, data) for name, data in (files or {}).items()),
         )
         self.notes[note.id] = note
         return note
 
-    def edit_note(self, note_id: str, text: str) -> None:
-        self.notes[note_id] = replace(self.notes[note_id], text=text, modified=self.tick())
+    def edit_note(self, note_id: str, text: str, files: dict[str, bytes] | None = None) -> None:
+        note = self.notes[note_id]
+        attachments = note.attachments
+        if files is not None:
+            attachments = tuple(self.attach(name, data) for name, data in files.items())
+        self.notes[note_id] = replace(
+            note, text=text, attachments=attachments, modified=self.tick()
+        )
+
+    def attach(self, filename: str, data: bytes) -> Attachment:
+        """A file as a note of this review holds it (known by its hash, as a user added it)."""
+        sha = hashlib.sha256(data).hexdigest()
+        self.blobs[sha] = data
+        return Attachment(filename, sha, self.next_id("f"), len(data))
 
     def remove_note(self, note_id: str) -> None:
         doomed = {note_id}
@@ -119,6 +138,28 @@ class MemoryReview:
 
 class MemoryEndpoint(Endpoint):
     capabilities = Capabilities.everything()
+
+    def _files(self, wanted: tuple[Attachment, ...], held: tuple[Attachment, ...]) -> tuple:
+        """Upload what has a path, keep what is held by token, drop the rest."""
+        by_token = {a.token: a for a in held}
+        out = []
+        for att in wanted:
+            if att.path is not None:
+                data = att.path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                self.review.blobs[sha] = data
+                out.append(Attachment(att.filename, sha, self.review.next_id("f"), len(data)))
+            elif att.token in by_token:
+                out.append(by_token[att.token])
+        return tuple(out)
+
+    def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
+        data = self.review.blobs.get(attachment.sha256 or "")
+        if data is None:
+            raise NotFound(f"{self.name}: no file {attachment.filename}")
+        path = dest_dir / f"{attachment.token}-{attachment.filename}"
+        path.write_bytes(data)
+        return LocalMedia(path, hashlib.sha256(data).hexdigest(), attachment.filename, len(data))
 
     def __init__(self, name: str, review: MemoryReview) -> None:
         super().__init__(name)
@@ -228,6 +269,7 @@ class MemoryEndpoint(Endpoint):
                 frame=note.frame,
                 created=note.created or now,
                 modified=now,
+                attachments=self._files(note.attachments, ()),
             )
             self.review.notes[created.id] = created
             self.review.written.add(created.id)
@@ -239,10 +281,12 @@ class MemoryEndpoint(Endpoint):
         def apply() -> Note:
             if note_id not in self.review.notes:
                 raise NotFound(f"no note {note_id}")
+            held = self.review.notes[note_id]
             self.review.notes[note_id] = replace(
-                self.review.notes[note_id],
+                held,
                 text=content.text,
                 frame=content.frame,
+                attachments=self._files(content.attachments, held.attachments),
                 modified=self.review.tick(),
             )
             return self.review.notes[note_id]

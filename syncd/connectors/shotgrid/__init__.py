@@ -18,6 +18,8 @@ from syncd.connectors.spec import (
     RETRY,
     TIMEOUT,
     ConnectorSpec,
+    max_attachment_size,
+    parse_size,
     retry_policy,
     secret,
     with_defaults,
@@ -63,6 +65,18 @@ SPEC = ConnectorSpec(
             "default": 300,
             "description": "How long an event id missing from the event log is waited for.",
         },
+        "authors": {
+            "type": "string",
+            "enum": ["fields", "sudo", "attribution"],
+            "default": "fields",
+            "description": "How notes by other people are posted: `fields` sets their author "
+            "(user, created_by) and date (created_at) on create; `sudo` creates them with "
+            "sudo_as_login of the author (the script's role needs the sudo permission); "
+            "`attribution` posts as the script with a [by Name <email>] header.",
+        },
+        "max_attachment_size": max_attachment_size(
+            "5GB", "ShotGrid's uploads are made for files of 5 GB or less."
+        ),
     },
     required=("url",),
     selector={
@@ -105,6 +119,8 @@ class ShotGridSettings:
     concurrency: int
     fields: dict[str, str]
     backlog_seconds: float
+    max_attachment_size: int = 5 * 10**9
+    authors: str = "fields"
 
     @classmethod
     def from_config(
@@ -131,6 +147,8 @@ class ShotGridSettings:
             concurrency=int(values["concurrency"]),
             fields=dict(values["fields"]),
             backlog_seconds=float(values["backlog_seconds"]),
+            max_attachment_size=parse_size(values["max_attachment_size"]),
+            authors=str(values["authors"]),
         )
 
     @property

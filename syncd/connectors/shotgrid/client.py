@@ -166,6 +166,30 @@ class ShotGridCalls:
             attempts=attempts,
         )
 
+    def upload_once(
+        self,
+        entity: str,
+        entity_id: int,
+        path: str,
+        *,
+        landed: Callable[[], Any],
+        attempts: int | None = None,
+        **kw: Any,
+    ) -> Any:
+        """An upload that makes an Attachment (a Note's file), never sent twice blindly:
+        after a transient failure ``landed`` looks for the Attachment it may have made."""
+        last: list[str] = []
+        try:
+            return self.retrier.once(
+                lambda: self._attempt(
+                    "upload", lambda: self.client.upload(entity, entity_id, path, **kw), last
+                ),
+                landed,
+                attempts=attempts,
+            )
+        except RetriableError as exc:
+            raise self._gave_up("upload", last, exc) from None
+
     def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
         return self.call(
             "upload_thumbnail", lambda: self.client.upload_thumbnail(entity, entity_id, path)
@@ -366,9 +390,10 @@ class _Shotgun(shotgun_api3.Shotgun):
         return conn
 
 
-def connector(settings: ShotGridSettings) -> Callable[[], Any]:
+def connector(settings: ShotGridSettings, sudo_as_login: str | None = None) -> Callable[[], Any]:
     def connect() -> Any:
-        client = _Shotgun(settings.url, **settings.auth)
+        sudo = {"sudo_as_login": sudo_as_login} if sudo_as_login else {}
+        client = _Shotgun(settings.url, **settings.auth, **sudo)
         client.config.timeout_secs = settings.timeout
         client.BACKOFF = min(client.BACKOFF, settings.retry.backoff)
         return client

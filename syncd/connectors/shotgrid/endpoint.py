@@ -10,18 +10,15 @@ The lookup tables an incremental snapshot needs travel in ``Snapshot.extra``.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from syncd.connectors import notetext
-from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid import ShotGridSettings
+from syncd.connectors.shotgrid.authors import FIELDS, SUDO, Authors
 from syncd.connectors.shotgrid.client import (
     Fields,
     ShotGridCalls,
@@ -30,23 +27,15 @@ from syncd.connectors.shotgrid.client import (
     project_id,
 )
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
-from syncd.connectors.shotgrid.notes import NoteRequest, create_batch, create_one
+from syncd.connectors.shotgrid.notes import ShotGridNotes
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
-    NOTE,
-    NOTE_FIELDS,
     REPLY,
-    REPLY_FIELDS,
     Queries,
-    as_read,
     item_from_row,
     link,
-    note_from_row,
-    note_id,
-    note_item,
     split_note_id,
-    subject_for,
     version_fields,
 )
 from syncd.core.capabilities import Capabilities
@@ -54,18 +43,14 @@ from syncd.core.model import (
     Item,
     LocalMedia,
     NewItem,
-    NewNote,
-    Note,
-    NoteContent,
-    Person,
     Snapshot,
 )
-from syncd.errors import NotFound, SkippableError, SyncdError
+from syncd.errors import NotFound, SyncdError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
-class ShotGridEndpoint(Endpoint):
+class ShotGridEndpoint(ShotGridNotes):
     capabilities = Capabilities.everything(has_cursor=True)
     note_batch = 50
     """Notes and Replies created per ``batch`` request (one transaction on the site)."""
@@ -87,10 +72,15 @@ class ShotGridEndpoint(Endpoint):
             settings = ShotGridSettings.from_config(name, settings, need_auth=client is None)
         self.fields = Fields.from_options(settings.fields, where)
         self.backlog_seconds = settings.backlog_seconds
+        self.max_attachment_size = settings.max_attachment_size
         self.project_id = project_id(selector, name)
         self.playlist_key: str | int = playlist_key(selector, name)
         self.create_playlist = bool(selector.get("create", False))
         connect = (lambda: client) if client is not None else connector(settings)
+        self.settings = settings
+        mode = settings.authors
+        self.authors = Authors(FIELDS if client is not None and mode == SUDO else mode)
+        self._sudo: dict[str, ShotGridCalls] = {}
         self.calls = ShotGridCalls(
             name,
             where,
@@ -103,6 +93,7 @@ class ShotGridEndpoint(Endpoint):
         )
         self.queries = Queries(self.calls)
         self._playlist_lock = threading.Lock()
+        self.sleep = sleep
         self.clock = clock
         self._playlist_id: int | None = None
         self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}
@@ -183,16 +174,7 @@ class ShotGridEndpoint(Endpoint):
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
             raise NotFound(f"{self.name}: Version {item.id} has no uploaded movie")
-        filename = Path(item.media.filename or f"attachment-{item.media.token}").name
-        # the attachment's id first: two downloads into one folder never meet
-        path = dest_dir / f"{item.media.token}-{filename}"
-        attachment = {"type": "Attachment", "id": int(item.media.token)}
-        self.calls.download_attachment(attachment, file_path=str(path))
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-        return LocalMedia(path, digest.hexdigest(), filename, path.stat().st_size)
+        return self._download(item.media.token, item.media.filename or "", dest_dir)
 
     def request_count(self) -> int:
         return self.calls.requests
@@ -374,130 +356,3 @@ class ShotGridEndpoint(Endpoint):
                 for r in doomed
             ],
         )
-
-    # -- writing: notes ------------------------------------------------------------------------
-    def create_note(self, note: NewNote) -> Note:
-        return create_one(self.calls, self._note_request(note))
-
-    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
-        """Notes and Replies in one ``batch`` request (see ``notes.create_batch``)."""
-        asks: list[NoteRequest | Exception] = []
-        for note in notes:
-            try:
-                asks.append(self._note_request(note))
-            except SyncdError as exc:
-                asks.append(exc)
-        return create_batch(self.calls, asks, self.name)
-
-    def _note_request(self, note: NewNote) -> NoteRequest:
-        """What creating ``note`` sends, how to look for it, and how to read what it made."""
-        user = self._human(note.author)
-        content = notetext.render(note.text, author=None if user else note.author, frame=note.frame)
-        if note.parent is not None:
-            _, parent = split_note_id(self._thread_note(note.parent))
-            data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
-            if user:
-                data["user"] = link("HumanUser", user["id"])
-            where = ["entity", "is", link(NOTE, parent)]
-            return NoteRequest(
-                REPLY,
-                data,
-                lambda: self._find_created(REPLY, content, where),
-                lambda row: note_from_row(
-                    as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}"
-                ),
-            )
-        code, task = self._version(note.item)
-        data = {
-            "project": link("Project", self.project_id),
-            "subject": subject_for(code, note.text),
-            "content": content,
-            "note_links": [link("Version", note.item), link("Playlist", self.playlist_id())],
-        }
-        if task:
-            data["tasks"] = [link("Task", task["id"])]
-        if user:
-            data["user"] = link("HumanUser", user["id"])
-        where = ["note_links", "is", link("Version", note.item)]
-        return NoteRequest(
-            NOTE,
-            data,
-            lambda: self._find_created(NOTE, content, where),
-            lambda row: note_from_row(as_read(row, data, user), NOTE, note.item),
-        )
-
-    def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
-        known = self._known.notes if self._known else {}
-        return self.queries.find_created(kind, content, where, known)
-
-    def expected_note(self, note: NewNote) -> NewNote:
-        """ShotGrid threads are one level deep: a reply to a Reply answers its Note."""
-        if note.parent is None or not note.parent.startswith(REPLY + ":"):
-            return note
-        return replace(note, parent=self._thread_note(note.parent))
-
-    def _thread_note(self, parent: str) -> str:
-        """The Note a reply goes under: replies are flat in ShotGrid, so a reply to a Reply
-        answers that Reply's Note."""
-        kind, native = split_note_id(parent)
-        if kind == NOTE:
-            return parent
-        known = self._known.notes.get(parent) if self._known else None
-        if known is not None and known.parent is not None:
-            return known.parent
-        rows = self.queries.by_ids(REPLY, [native], ["entity"])
-        if not rows or not rows[0].get("entity"):
-            raise NotFound(f"{self.name}: Reply {native} does not exist")
-        return note_id(NOTE, int(rows[0]["entity"]["id"]))
-
-    def _human(self, author: Person | None) -> dict[str, Any] | None:
-        """The HumanUser with the author's e-mail, or None (the note is then attributed)."""
-        if author is None or not author.email:
-            return None
-        key = author.email.casefold()
-        if key not in self._users:
-            rows = self.queries.find(
-                "HumanUser", [["email", "is", author.email]], ["email", "name"]
-            )
-            self._users[key] = min(rows, key=lambda r: r["id"]) if rows else None
-        return self._users[key]
-
-    def _version(self, item_id: str) -> tuple[str, dict[str, Any] | None]:
-        if item_id not in self._versions:
-            self._item(int(item_id))
-        return self._versions[item_id]
-
-    def update_note(self, note_id: str, content: NoteContent) -> Note:
-        text, frame = content.text, content.frame
-        kind, native = split_note_id(note_id)
-        names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
-        rows = self.queries.by_ids(kind, [native], ["content"])
-        if not rows:
-            raise NotFound(f"{self.name}: {kind} {native} does not exist")
-        _, author, _ = notetext.parse(rows[0].get("content") or "")
-        content = notetext.render(text, author=author, frame=frame)
-        self.calls.update(kind, native, {"content": content})
-        rows = self.queries.by_ids(kind, [native], names)
-        if not rows:
-            raise NotFound(f"{self.name}: {kind} {native} does not exist")
-        return self._note(kind, rows[0], note_id)
-
-    def _note(self, kind: str, row: dict[str, Any], note_id: str) -> Note:
-        known = self._known.notes.get(note_id) if self._known else None
-        if kind == REPLY:
-            parent = f"{NOTE}:{row['entity']['id']}"
-            item = known.item if known else self._known_item(parent)
-            return note_from_row(row, REPLY, item, parent)
-        versions = self._known.items if self._known else {}
-        item = note_item(row, versions) or (known.item if known else "")
-        return note_from_row(row, NOTE, item)
-
-    def _known_item(self, parent: str) -> str:
-        note = self._known.notes.get(parent) if self._known else None
-        if note is None:
-            raise SkippableError(f"{self.name}: {parent} is not in the review any more")
-        return note.item
-
-    def delete_note(self, note_id: str) -> None:
-        kind, native = split_note_id(note_id)
-        self.calls.delete(kind, native)

@@ -136,6 +136,12 @@ def touched_by(events: list[dict[str, Any]], scope: Scope) -> Touched:
                 touched.versions.add(entity_id)
         elif kind == "Note" and not foreign:
             touched.notes.add(entity_id)
+        elif kind == "Attachment" and not foreign and attribute == "attachment_links":
+            # a file added to (or taken off) a Note: that Note is read again
+            meta = event.get("meta") or {}
+            for linked in [*(meta.get("added") or []), *(meta.get("removed") or [])]:
+                if isinstance(linked, dict) and linked.get("type") == "Note" and linked.get("id"):
+                    touched.notes.add(int(linked["id"]))
         elif (
             kind == "Reply" and not foreign and (what != "Retirement" or entity_id in scope.replies)
         ):

@@ -22,6 +22,7 @@ from syncd.connectors.shotgrid.rows import (
     REPLY,
     REPLY_FIELDS,
     Queries,
+    files_of,
     item_from_row,
     note_from_row,
     note_id,
@@ -83,7 +84,7 @@ class Review:
             note_rows += queries.by_ids(NOTE, touched.notes, NOTE_FIELDS)
             for gone in touched.notes - {r["id"] for r in note_rows}:
                 self.notes.pop(note_id(NOTE, gone), None)
-        fresh_notes = self._update_notes(note_rows)
+        fresh_notes = self._update_notes(note_rows, queries.files(note_rows))
         reply_rows = queries.replies_on(fresh_notes) if fresh_notes else []
         if touched.replies:
             reply_rows += queries.by_ids(REPLY, touched.replies, REPLY_FIELDS)
@@ -121,7 +122,9 @@ class Review:
             self.items.pop(str(gone), None)
             self.connections.pop(str(gone), None)
 
-    def _update_notes(self, rows: list[dict[str, Any]]) -> list[int]:
+    def _update_notes(
+        self, rows: list[dict[str, Any]], files: dict[int, dict[str, Any]]
+    ) -> list[int]:
         fresh = []
         for row in rows:
             key = note_id(NOTE, row["id"])
@@ -131,7 +134,7 @@ class Review:
                 continue
             if key not in self.notes:
                 fresh.append(int(row["id"]))
-            self.notes[key] = note_from_row(row, NOTE, item)
+            self.notes[key] = note_from_row(row, NOTE, item, files=files_of(row, files))
         return fresh
 
     def _update_replies(self, rows: list[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from syncd.connectors import notetext
 from syncd.connectors.shotgrid.client import Fields, ShotGridCalls
-from syncd.core.model import Item, MediaRef, Note, Person
+from syncd.core.model import Attachment, Item, MediaRef, Note, Person
 
 NOTE = "Note"
 REPLY = "Reply"
@@ -26,7 +26,16 @@ USER_FIELDS = [
     for prefix in ("user", "created_by")
     for suffix in ("", ".HumanUser.email", ".HumanUser.name")
 ]
-NOTE_FIELDS = ["content", "note_links", "project", "created_at", "updated_at", *USER_FIELDS]
+NOTE_FIELDS = [
+    "content",
+    "note_links",
+    "project",
+    "created_at",
+    "updated_at",
+    "attachments",
+    *USER_FIELDS,
+]
+ATTACHMENT_FIELDS = ["this_file", "filename", "file_size"]
 REPLY_FIELDS = ["content", "entity", "created_at", "updated_at", *USER_FIELDS]
 
 
@@ -79,6 +88,29 @@ def item_from_row(row: dict[str, Any], fields: Fields) -> Item:
     )
 
 
+def files_of(row: dict[str, Any], files: Mapping[int, dict[str, Any]]) -> tuple[Attachment, ...]:
+    """A Note's uploaded files (links to web pages and local paths are no files to copy)."""
+    out = []
+    for linked in row.get("attachments") or []:
+        found = files.get(int(linked.get("id") or 0)) if isinstance(linked, dict) else None
+        if found is None:
+            continue
+        this = found.get("this_file") if isinstance(found.get("this_file"), dict) else {}
+        if this.get("link_type", "upload") != "upload":
+            continue
+        name = found.get("filename") or this.get("name") or f"attachment-{found['id']}"
+        out.append(
+            Attachment(
+                filename=str(name),
+                token=str(found["id"]),
+                size=found.get("file_size"),
+                mime=this.get("content_type"),
+                url=this.get("url"),
+            )
+        )
+    return tuple(out)
+
+
 def person_from_user(row: dict[str, Any]) -> Person | None:
     """The HumanUser who wrote it: ``user``, else ``created_by``; scripts (syncd) are nobody."""
     for field_name in ("user", "created_by"):
@@ -93,7 +125,13 @@ def person_from_user(row: dict[str, Any]) -> Person | None:
     return None
 
 
-def note_from_row(row: dict[str, Any], kind: str, item: str, parent: str | None = None) -> Note:
+def note_from_row(
+    row: dict[str, Any],
+    kind: str,
+    item: str,
+    parent: str | None = None,
+    files: tuple[Attachment, ...] = (),
+) -> Note:
     text, author, frame = notetext.parse(row.get("content") or "")
     return Note(
         id=note_id(kind, row["id"]),
@@ -105,6 +143,7 @@ def note_from_row(row: dict[str, Any], kind: str, item: str, parent: str | None 
         created=utc(row.get("created_at")),
         modified=utc(row.get("updated_at")),
         token=stamp(row.get("updated_at")),
+        attachments=files,
     )
 
 
@@ -200,22 +239,41 @@ class Queries:
         targets = [link("Version", v) for v in sorted(set(version_ids), key=int)]
         return self.linked(NOTE, "note_links", targets, NOTE_FIELDS)
 
+    def files(self, note_rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """The Attachment rows of these Notes' files, by id (one query per chunk, or none)."""
+        ids = {
+            int(linked["id"])
+            for row in note_rows
+            for linked in row.get("attachments") or []
+            if isinstance(linked, dict) and linked.get("id")
+        }
+        if not ids:
+            return {}
+        return {int(r["id"]): r for r in self.by_ids("Attachment", ids, ATTACHMENT_FIELDS)}
+
     def replies_on(self, note_ids: Iterable[int]) -> list[dict[str, Any]]:
         targets = [link(NOTE, n) for n in sorted(set(note_ids))]
         return self.linked(REPLY, "entity", targets, REPLY_FIELDS)
 
     def find_created(
-        self, kind: str, content: str, where: list[Any], known: Mapping[str, Any]
+        self,
+        kind: str,
+        content: str,
+        where: list[Any],
+        known: Mapping[str, Any],
+        by: int | None = None,
     ) -> dict[str, Any] | None:
         """The Note or Reply a create whose answer was lost may have made: same words and place,
-        written by syncd's script, not among ``known`` (the review's notes)."""
+        written by syncd's script (or as the person ``by`` it was posted as), not among
+        ``known`` (the review's notes)."""
         names = NOTE_FIELDS if kind == NOTE else REPLY_FIELDS
         rows = self.find(kind, [where, ["content", "is", content]], names)
         for row in sorted(rows, key=lambda r: r["id"], reverse=True):
             if note_id(kind, row["id"]) in known:
                 continue
             author = row.get("created_by")
-            if isinstance(author, dict) and author.get("type") not in (None, "ApiUser"):
+            human = isinstance(author, dict) and author.get("type") not in (None, "ApiUser")
+            if human and not (by is not None and author.get("id") == by):
                 continue
             return row
         return None

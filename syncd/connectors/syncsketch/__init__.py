@@ -1,7 +1,8 @@
 """SyncSketch (``type: syncsketch``): a review's items and comment frames, over its REST API.
 
-Roles: ``endpoint`` (their objects to ours and back) and ``api`` (the REST calls, paging and
-uploads, on the retrying HTTP client).
+Roles: ``endpoint`` (their objects to ours and back), ``notes`` (comment frames written),
+``sketches`` (sketched frames as pictures), ``convert`` (their objects to ours), ``review`` (the
+selector) and ``api`` (the REST calls, paging and uploads, on the retrying HTTP client).
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ SPEC = ConnectorSpec(
         "timeout": TIMEOUT,
         "retry": RETRY,
         "concurrency": CONCURRENCY,
+        "sketch_timeout": {
+            "type": "number",
+            "minimum": 1,
+            "default": 120,
+            "description": "Seconds to wait for SyncSketch to flatten an item's new sketches "
+            "into pictures; past that the item's sketch notes are reported and wait for the "
+            "next run.",
+            "examples": [120],
+        },
     },
     required=("url", "username", "api_key"),
     selector={
@@ -80,6 +90,7 @@ class SyncSketchSettings:
     timeout: float
     retry: RetryPolicy
     concurrency: int
+    sketch_timeout: float = 120.0
 
     @classmethod
     def from_config(cls, name: str, settings: Mapping[str, Any]) -> SyncSketchSettings:
@@ -94,6 +105,7 @@ class SyncSketchSettings:
             timeout=float(values["timeout"]),
             retry=retry_policy(values),
             concurrency=int(values["concurrency"]),
+            sketch_timeout=float(values["sketch_timeout"]),
         )
 
 
@@ -125,6 +137,7 @@ def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str,
         project_id,
         review if isinstance(review, int) else str(review),
         create=bool(selector["create"]),
+        sketch_timeout=chosen.sketch_timeout,
     )
     endpoint.write_concurrency = chosen.concurrency
     return endpoint

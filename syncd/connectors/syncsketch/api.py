@@ -23,7 +23,7 @@ import requests
 
 from syncd.connectors.http import FileUpload, HttpClient
 from syncd.connectors.retry import RetryPolicy
-from syncd.errors import FatalError, RetriableError
+from syncd.errors import FatalError, RetriableError, SkippableError
 
 PAGE_SIZE = 1000
 """Objects asked for per list page: Tastypie's usual cap, so small reviews read in one page."""
@@ -215,6 +215,24 @@ class SyncSketchApi:
 
     def patch_frame(self, frame_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         return cast(dict[str, Any], self.http.patch(frame_uri(frame_id), json=changes))
+
+    # -- flattened sketches -------------------------------------------------------------------
+    def flatten(self, review_id: int, item_id: str) -> str:
+        """Start flattening an item's sketches (as the official client does); the task's id."""
+        params = {"include_data": 1, "tracingpaper": 0, "base64": 0, "async": 1}
+        task = self.http.post(
+            f"/api/v2/downloads/flattenedSketches/{review_id}/{item_id}/", params=params
+        )
+        if not isinstance(task, str | int) or not str(task):
+            raise SkippableError(
+                f"syncsketch: the flattened-sketch request for item {item_id} answered no task"
+            )
+        return str(task)
+
+    def flatten_status(self, task_id: str) -> dict[str, Any]:
+        """``{"status": "processing"}`` until ``done`` (with ``data``) or ``failed``."""
+        answer = self.http.get(f"/api/v2/downloads/flattenedSketches/{task_id}/")
+        return answer if isinstance(answer, dict) else {"status": "processing"}
 
     # -- retrying whole operations ------------------------------------------------------------
     def create_once(

@@ -8,7 +8,9 @@ Frames are 0-based and ours 1-based; SyncSketch has no frameless comments, so it
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from hashlib import blake2b
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -16,10 +18,12 @@ from urllib.parse import unquote, urlsplit
 from syncd.connectors import notetext
 from syncd.connectors.syncsketch.api import frame_uri
 from syncd.core.fingerprints import normalize_text
-from syncd.core.model import Item, MediaRef, Note, Person
+from syncd.core.model import Attachment, Item, MediaRef, Note, Person
 
 LINK_KEY = "syncd_link"
-NOTE_TYPES = frozenset({"comment", "sketch"})
+SKETCH_PREFIX = "sketch-frame-"
+"""The name of the picture of a sketched frame, ``sketch-frame-0042`` (the extension follows
+the picture the service makes, a JPEG or a PNG, once it is fetched)."""
 
 
 def item(raw: dict[str, Any]) -> Item:
@@ -48,12 +52,31 @@ def has_media(raw: dict[str, Any]) -> bool:
     return bool(raw.get("media_url")) or bool(raw.get("size"))
 
 
-def is_note(raw: dict[str, Any]) -> bool:
-    return raw.get("type") in NOTE_TYPES and bool(str(raw.get("text") or "").strip())
+def is_note(raw: dict[str, Any], sketched: bool = False) -> bool:
+    """A comment with words, or a sketch (with or without words) whose picture can be had."""
+    words = bool(str(raw.get("text") or "").strip())
+    if raw.get("type") == "sketch":
+        return sketched or words
+    return raw.get("type") == "comment" and words
 
 
-def note(raw: dict[str, Any]) -> Note:
+def sketch_file(item_id: str, frame: int, sketches: Iterable[dict[str, Any]]) -> Attachment:
+    """The flattened picture of one sketched frame, named by what it shows: a drawing edited
+    (or added on that frame) makes a new token, so its new picture is fetched once."""
+    seen = sorted((str(s.get("id")), str(s.get("modified") or "")) for s in sketches)
+    stamp = blake2b(repr(seen).encode(), digest_size=8).hexdigest()
+    return Attachment(
+        filename=f"{SKETCH_PREFIX}{frame + 1:04}", token=f"sketch:{item_id}:{frame}:{stamp}"
+    )
+
+
+def is_sketch_file(att: Attachment) -> bool:
+    return att.filename.startswith(SKETCH_PREFIX)
+
+
+def note(raw: dict[str, Any], files: tuple[Attachment, ...] = ()) -> Note:
     text, attributed, _ = notetext.parse(str(raw.get("text") or ""))
+    text = notetext.without_files(text)
     creator = raw.get("creator") or None
     author = attributed or (person(creator) if creator else None)
     frame = frame_number(raw.get("frame"))
@@ -68,6 +91,7 @@ def note(raw: dict[str, Any]) -> Note:
         created=time(raw.get("created")),
         modified=time(raw.get("modified")),
         token=raw.get("modified"),
+        attachments=files,
     )
 
 

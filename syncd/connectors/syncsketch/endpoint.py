@@ -25,36 +25,35 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from syncd.connectors import notetext
-from syncd.connectors.base import Endpoint
 from syncd.connectors.syncsketch import convert
 from syncd.connectors.syncsketch.api import (
     SyncSketchApi,
-    item_uri,
-    revision_uri,
     write_stream,
 )
+from syncd.connectors.syncsketch.notes import SyncSketchNotes
 from syncd.connectors.syncsketch.review import NotCreatedYet, resolve_review
+from syncd.connectors.syncsketch.sketches import Sketches
 from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
+    Attachment,
     Item,
     LocalMedia,
     NewItem,
-    NewNote,
-    Note,
-    NoteContent,
-    Person,
     Snapshot,
 )
 from syncd.errors import NotFound, SkippableError, SyncdError
 
 
-class SyncSketchEndpoint(Endpoint):
-    capabilities = Capabilities.everything(stores_links=True)
+class SyncSketchEndpoint(SyncSketchNotes):
+    capabilities = Capabilities.everything(
+        stores_links=True,
+        has_attachments=False,
+        reply_attachments=False,
+        drawings=convert.SKETCH_PREFIX,
+    )
 
     def __init__(
         self,
@@ -64,6 +63,7 @@ class SyncSketchEndpoint(Endpoint):
         review: str | int,
         *,
         create: bool = False,
+        sketch_timeout: float = 120.0,
     ) -> None:
         super().__init__(name)
         self.api = api
@@ -75,6 +75,8 @@ class SyncSketchEndpoint(Endpoint):
         # the raw objects last seen, by id: revisions to comment on, media URLs, author headers
         self._items: dict[str, dict[str, Any]] = {}
         self._frames: dict[str, dict[str, Any]] = {}
+        self.sketches = Sketches(name, api, sketch_timeout)
+        self.sketch_files: dict[str, tuple[Attachment, ...]] = {}
 
     # -- the review ----------------------------------------------------------------------------
     @property
@@ -138,10 +140,11 @@ class SyncSketchEndpoint(Endpoint):
         self._frames = {str(f["id"]): f for f in raw_frames}
         items = tuple(convert.item(i) for i in raw_items)
         frames = sorted(raw_frames, key=lambda f: int(f["id"]))
+        self.sketch_files = files = self.sketches.files(frames, self._items)
         notes = tuple(
-            convert.note(f)
+            convert.note(f, files.get(str(f["id"]), ()))
             for f in frames
-            if convert.is_note(f) and convert.id_of(f, "item") in self._items
+            if convert.is_note(f, str(f["id"]) in files) and convert.id_of(f, "item") in self._items
         )
         # the review's web address, for the status page's "open in SyncSketch" links
         url = (self._review or {}).get("reviewURL")
@@ -178,6 +181,10 @@ class SyncSketchEndpoint(Endpoint):
         target = dest_dir / f"{item_id}-{revision}-{filename}"
         sha, size = self.api.retrying(lambda: self._download(url, target))
         return LocalMedia(target, sha, filename, size)
+
+    def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
+        """The picture of a sketched frame, as the service flattens it."""
+        return self.sketches.fetch(self.review_id, attachment, dest_dir)
 
     def _download(self, url: str, target: Path) -> tuple[str, int]:
         """Stream to a temporary file, hashing on the way, then rename: never half a file."""
@@ -342,134 +349,6 @@ class SyncSketchEndpoint(Endpoint):
         if isinstance(raw, dict) and "id" in raw and "revision_id" in raw:
             return raw
         return self.api.item(item_id)
-
-    # -- notes ---------------------------------------------------------------------------------
-    def create_note(self, note: NewNote) -> Note:
-        body: dict[str, Any] = {
-            "item": item_uri(note.item),
-            "revision": revision_uri(self._revision(note.item)),
-            "frame": convert.frame_out(note.frame),
-            "type": "comment",
-            "text": self._outgoing_text(note.text, note.author),
-        }
-        if note.parent is not None:
-            body.update(convert.parent_fields(note.parent))
-        raw = self.api.create_once(
-            lambda: self.api.create_frame(body, retry=False),
-            lambda: self._find_created_frame(note.item, body),
-        )
-        raw = self._complete_frame(raw, note.item, body)
-        created = convert.note(raw)
-        if note.parent is not None and created.parent != note.parent:
-            # the service kept neither form of the parent: say it once more, by PATCH
-            raw = self._complete_frame(
-                self.api.patch_frame(str(raw["id"]), convert.parent_fields(note.parent)),
-                note.item,
-                body,
-            )
-            created = convert.note(raw)
-        self._frames[created.id] = raw
-        return created
-
-    def expected_note(self, note: NewNote) -> NewNote:
-        """SyncSketch has no frameless notes: those (and frame 1) read back as no frame."""
-        frame = note.frame if note.frame is not None and note.frame > 1 else None
-        return replace(note, frame=frame)
-
-    def expected_content(self, content: NoteContent) -> NoteContent:
-        frame = content.frame if content.frame is not None and content.frame > 1 else None
-        return replace(content, frame=frame)
-
-    def update_note(self, note_id: str, content: NoteContent) -> Note:
-        current = self._frames.get(note_id) or self.api.frame(note_id)
-        _, attributed, _ = notetext.parse(str(current.get("text") or ""))
-        raw_text = (
-            notetext.render(content.text, author=attributed)
-            if attributed is not None
-            else self._outgoing_text(content.text, None)
-        )
-        raw = self.api.patch_frame(
-            note_id, {"text": raw_text, "frame": convert.frame_out(content.frame)}
-        )
-        if not (isinstance(raw, dict) and "id" in raw and "text" in raw):
-            raw = self.api.frame(note_id)
-        self._frames[note_id] = raw
-        return convert.note(raw)
-
-    def _complete_frame(self, raw: Any, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """The frame as the service holds it: an answer that does not show it is read back.
-
-        Tastypie answers a create with an empty body unless told otherwise; a partial answer
-        cannot be checked, so the frame is found (by id, or else as the one just written).
-        """
-        shows = isinstance(raw, dict) and all(k in raw for k in ("id", "text", "frame"))
-        if shows and ("parent" not in body or "parent_id" in raw or "parent" in raw):
-            return cast(dict[str, Any], raw)
-        if isinstance(raw, dict) and raw.get("id") is not None:
-            return self.api.frame(str(raw["id"]))
-        found = self._find_created_frame(item_id, body)
-        if found is None:
-            raise SkippableError(
-                f"{self.name}: the service accepted the note but its answer does not say which "
-                "frame it made, and none could be found; the next run looks again"
-            )
-        return found
-
-    def delete_note(self, note_id: str) -> None:
-        self.api.patch_frame(note_id, {"active": False})
-        self._frames.pop(note_id, None)
-
-    def _outgoing_text(self, text: str, author: Person | None) -> str:
-        """Attribute the note in its text when syncd's account writes it for someone else.
-
-        Text that merely looks like a header is protected by one naming syncd's own account,
-        so reading it back never strips the person's words.
-        """
-        if author is not None and (author.email or author.name) and not self._is_me(author):
-            return notetext.render(text, author=author)
-        if notetext.parse(text) != (text, None, None):
-            me = self._whoami()
-            return notetext.render(text, author=convert.person(me))
-        return text
-
-    def _find_created_frame(self, item_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
-        """The frame a failed POST may still have created: same item, words and frame, by syncd.
-
-        Not matched on the parent: a service that dropped it still made the frame, and the
-        caller repairs or reports the parent; matching on it would write the note twice.
-        """
-        words = convert.words(body["text"])
-        for raw in reversed(self.api.frames(self.review_id, item__id=item_id)):
-            if (
-                str(raw["id"]) not in self._frames
-                and convert.id_of(raw, "item") == str(item_id)
-                and convert.words(raw.get("text")) == words
-                and convert.frame_number(raw.get("frame")) == body["frame"]
-                and self._mine(raw)
-            ):
-                return raw
-        return None
-
-    # -- who syncd is here ---------------------------------------------------------------------
-    def _whoami(self) -> dict[str, Any]:
-        if self._me is None:
-            self._me = self.api.connected()
-        return self._me
-
-    def _is_me(self, person: Person) -> bool:
-        me = self._whoami()
-        if person.email:
-            return person.email.casefold() == str(me.get("email") or "").casefold()
-        return person.name == me.get("full_name")
-
-    def _mine(self, raw: dict[str, Any]) -> bool:
-        """Written by syncd's account; an object that does not say who wrote it may be."""
-        creator = raw.get("creator")
-        if isinstance(creator, dict) and creator.get("id") is not None:
-            return str(creator["id"]) == str(self._whoami().get("id"))
-        if creator not in (None, ""):
-            return convert.id_of(creator, "person") == str(self._whoami().get("id"))
-        return True
 
     def request_count(self) -> int:
         return self.api.http.requests

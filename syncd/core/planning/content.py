@@ -8,10 +8,11 @@ copy is made where notes flow, once its item (and its parent, for a reply) exist
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from syncd.core.actions import CreateNote, UpdateNote
-from syncd.core.model import Note
+from syncd.core.model import Note, NoteContent
 from syncd.core.planning.ledger import Ledger, new_link_id
 from syncd.core.planning.resolve import Resolution, pick_winner, resolve
 from syncd.core.policy import KEEP_BOTH
@@ -36,7 +37,9 @@ def plan_content(led: Ledger, link_id: str, objs: dict[str, Note], present: Pres
         return res
     src = objs[res.source]
     for ep in res.targets:
-        led.out.actions.append(UpdateNote(ep, link_id, res.source, src.content, res.gen))
+        content = content_for(led, res.source, src, objs[ep])
+        held = objs[ep].attachments
+        led.out.actions.append(UpdateNote(ep, link_id, res.source, content, res.gen, held))
     wanted = note_fps[res.source]
     for ep in objs:
         if (
@@ -47,6 +50,21 @@ def plan_content(led: Ledger, link_id: str, objs: dict[str, Note], present: Pres
         ):
             led.problem(ep, link_id, f"{ep} cannot edit notes; an edit was not applied")
     return res
+
+
+def content_for(led: Ledger, source: str, src: Note, target: Note) -> NoteContent:
+    """What an edit from ``source`` writes over ``target``.
+
+    A source that cannot hold files (SyncSketch; ShotGrid for a reply) says nothing about the
+    files of the note, except the pictures it makes of its own drawings: an edit from it keeps
+    every other file the target holds, so a text edit there never takes a paint-over away.
+    """
+    caps = led.pol.caps(source)
+    if caps.holds_attachments(src.parent is not None):
+        return src.content
+    own = caps.drawings
+    kept = tuple(a for a in target.attachments if not (own and a.filename.startswith(own)))
+    return replace(src.content, attachments=kept + src.attachments)
 
 
 def fork_conflicts(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from syncd.core.fingerprints import words_fingerprint
 from syncd.core.model import Note
 from syncd.core.planning.content import create_missing_notes, plan_content
 from syncd.core.planning.existence import forget_vanished, handle_gone, remove_everywhere
 from syncd.core.planning.ledger import Ledger, new_link_id
-from syncd.core.recorded import LinkRecord
+from syncd.core.recorded import LinkRecord, Seen
 
 Present = dict[str, dict[str, Note]]
 """note link -> endpoint -> note."""
@@ -166,19 +167,27 @@ def claim_doubt(led: Ledger, ep: str, note: Note) -> str | None:
 
     Matched on the item and the content it was written with, not on its place in the thread:
     a system that dropped a reply's parent still shows the very note syncd wrote, and taking it
-    for a new note would copy it everywhere.
+    for a new note would copy it everywhere. A note written in steps (ShotGrid: the Note, then
+    each file) and cut short in between holds the words but not every file: it is claimed on its
+    words and counted as behind, so that the files it lacks are sent to it, never taken from it.
     """
     doubts = led.rec.in_doubt.get(ep)
     if not doubts:
         return None
     fp = led.note_fp(note)
+    words = words_fingerprint(note.content)
     for n, doubt in enumerate(doubts):
-        if doubt.item != note.item or doubt.fp != fp:
+        if doubt.item != note.item:
+            continue
+        whole = doubt.fp == fp
+        if not whole and not (doubt.words and doubt.words == words):
             continue
         link = led.rec.links.get(doubt.link)
         if link is None or link.id in led.dead or led.has_member(link.id, ep):
             continue
         del doubts[n]
+        if not whole:
+            _behind(led, link.id, ep, fp)
         if (doubt.parent or None) != (note.parent or None):
             led.problem(
                 ep,
@@ -190,6 +199,19 @@ def claim_doubt(led: Ledger, ep: str, note: Note) -> str | None:
             )
         return link.id
     return None
+
+
+def _behind(led: Ledger, link_id: str, ep: str, fp: str) -> None:
+    """Record ``ep``'s note of ``link_id`` one generation behind the others: the planner then
+    brings it up to date from them instead of taking it for an edit."""
+    gens = [
+        seen.gen
+        for seen in (led.rec.get_seen(link_id, other, "content") for other in led.eps)
+        if seen is not None
+    ]
+    stale = Seen(fp, max(max(gens, default=0) - 1, 0))
+    led.rec.seen.setdefault("content", {}).setdefault(ep, {})[link_id] = stale
+    led.record(link_id, ep, "content", stale.fp, stale.gen)
 
 
 def _depths(notes: Iterable[Note], by_id: Mapping[str, Note]) -> dict[str, int]:

@@ -312,6 +312,45 @@ CASES = [
         "syncd.yaml:1: state: cannot use database mysql://u@h/db",
         ("status",),
     ),
+    bad(
+        "people-row-names-no-system",
+        config(
+            "mappings:", "people:\n  - {studio: jdoe@studio.com, clent: john@client.com}\nmappings:"
+        ),
+        "syncd.yaml:6: people[0].clent: 'clent' is not a system (did you mean 'client'?)",
+    ),
+    bad(
+        "people-row-of-one-system",
+        config("mappings:", "people:\n  - {studio: jdoe@studio.com}\nmappings:"),
+        "syncd.yaml:6: people[0]: a row says who one person is in two or more systems",
+        ("check",),
+    ),
+    bad(
+        "people-person-in-two-rows",
+        config(
+            "mappings:",
+            "people:\n  - {studio: jdoe@studio.com, client: john@client.com}\n"
+            "  - {studio: JDoe@studio.com, client: jd@client.com}\nmappings:",
+        ),
+        "syncd.yaml:7: people[1].studio: 'JDoe@studio.com' is already in row 0 (line 6); a "
+        "person is in one row only",
+    ),
+    bad(
+        "people-value-not-an-address",
+        config("mappings:", "people:\n  - {studio: John Doe, client: john@client.com}\nmappings:"),
+        "syncd.yaml:6: people[0].studio: 'John Doe' is not an e-mail or a login",
+        ("plan",),
+    ),
+    bad(
+        "mapping-people-names-no-endpoint",
+        config(
+            "    sync: {notes: both, statuses: both}",
+            "    people:\n      - {studio: jdoe@studio.com, shotgrid: jdoe}\n"
+            "    sync: {notes: both, statuses: both}",
+        ),
+        "syncd.yaml:11: mappings[0].people[0].shotgrid: 'shotgrid' is not an endpoint of this "
+        "mapping; use one of: studio, client",
+    ),
     Case(
         "configuration-file-missing",
         {},
