@@ -215,7 +215,7 @@ class Applier:
             for ep in schedule.endpoints_ready():
                 endpoint = self.rt.endpoints[ep]
                 while busy[ep] < limits[ep] and self.fatal is None:
-                    index = schedule.next_for(ep)
+                    index = schedule.next_for(ep, self._held(schedule, ep, busy[ep]))
                     if index is None:
                         break
                     moved = True
@@ -233,6 +233,15 @@ class Applier:
                         future = pools[ep].submit(_batch, endpoint, [p for _, p in group])
                     in_flight[future] = flights
                     busy[ep] += 1
+
+    def _held(self, schedule: Schedule, ep: str, busy: int) -> Callable[[Action], bool] | None:
+        """Notes wait while fewer than a batch of them are ready and other writes on the
+        endpoint are in flight (those will make more ready): batches stay full, and a write
+        that can go now is never held, since one with nothing in flight goes as it is."""
+        batch = self.rt.endpoints[ep].note_batch
+        if batch > 1 and busy > 0 and schedule.ready_count(ep, _is_note) < batch:
+            return _is_note
+        return None
 
     def _started(
         self, schedule: Schedule, progress: Progress, indexes: list[int]

@@ -110,10 +110,19 @@ class Schedule:
     def _push(self, index: int) -> None:
         heapq.heappush(self._ready.setdefault(self.actions[index].endpoint, []), index)
 
-    def next_for(self, endpoint: str) -> int | None:
-        """The lowest plan position ready on ``endpoint``, taken off the ready list."""
+    def next_for(self, endpoint: str, held: Callable[[Action], bool] | None = None) -> int | None:
+        """The lowest plan position ready on ``endpoint`` that is not ``held``, taken off the
+        ready list (held ones stay ready)."""
         ready = self._ready.get(endpoint)
-        return heapq.heappop(ready) if ready else None
+        if not ready:
+            return None
+        if held is None:
+            return heapq.heappop(ready)
+        taken = self.take(endpoint, 1, lambda action: not held(action))
+        return taken[0] if taken else None
+
+    def ready_count(self, endpoint: str, wanted: Callable[[Action], bool]) -> int:
+        return sum(1 for index in self._ready.get(endpoint) or () if wanted(self.actions[index]))
 
     def take(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> list[int]:
         """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (lowest first),

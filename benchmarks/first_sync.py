@@ -1,0 +1,206 @@
+"""A first sync pushed to a SaaS review tool: wall time against the latency floor.
+
+A review of 200 items and 2,000 notes (every fifth a reply, every item with a status) is written
+from an in-memory review into an empty SyncSketch review and an empty ShotGrid playlist, each on
+its stand-in with latency added to every request, once per ``concurrency`` setting (1 is the
+serial applier, the baseline; each run starts from an empty target and a fresh state database).
+
+For each run it prints the wall time, the requests the connector made, requests per object
+written, the most writes that were in flight at once, and two ratios measured in the same run:
+
+* ``vs serial``: the serial run's wall time over this one's (how much faster);
+* ``vs floor``: this run's wall time over its latency floor, the time its requests would take
+  if each cost exactly the added latency and ``concurrency`` of them were always in flight
+  (``requests x latency / concurrency``; 1.0 is the floor itself).
+
+    python benchmarks/first_sync.py [--items 200] [--notes 2000] [--latency 0.05]
+                                    [--concurrency 1,4,8] [--systems syncsketch,shotgrid]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
+
+from syncd.connectors.base import Endpoint
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
+from syncd.connectors.shotgrid import open_endpoint as open_shotgrid_endpoint
+from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
+from syncd.core.policy import BOTH, Direction, Policy
+from syncd.core.statuses import StatusTable
+from syncd.logs import configure
+from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime
+
+WRITES = ("create_item", "create_note", "create_notes", "set_status", "set_order", "update_note")
+SCRIPT, KEY = "bench", "key"
+
+
+@dataclass
+class Figures:
+    seconds: float
+    requests: int
+    objects: int
+    peak: int
+    failed: int
+
+
+class InFlight:
+    """Counts the writes an endpoint has in flight, and the most it ever had at once."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.now = self.peak = 0
+        self._lock = threading.Lock()
+        for name in WRITES:
+            setattr(endpoint, name, self._counted(getattr(endpoint, name)))
+
+    def _counted(self, write: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(write)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                self.now += 1
+                self.peak = max(self.peak, self.now)
+            try:
+                return write(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.now -= 1
+
+        return counted
+
+
+def source(items: int, notes: int) -> MemoryReview:
+    review = MemoryReview("mem")
+    statuses = ("done", "wfa")
+    ids = [review.add_item(f"sh{n:04d}", status=statuses[n % 2]).id for n in range(items)]
+    last: dict[str, str] = {}
+    for n in range(notes):
+        item = ids[n % items]
+        parent = last.get(item) if n % 5 == 4 else None
+        note = review.add_note(item, f"note {n}: tighten the arc", parent=parent, frame=n % 120 + 1)
+        last[item] = note.id
+    return review
+
+
+@contextmanager
+def syncsketch(latency: float, concurrency: int) -> Iterator[Endpoint]:
+    with SyncSketchStandIn(users={SCRIPT: KEY}) as standin:
+        project = standin.store.add_project("Benchmark")
+        standin.store.add_review(project, "Dailies")
+        standin.faults.set(latency=latency)
+        endpoint = open_syncsketch_endpoint(
+            "target",
+            {"url": standin.url, "username": SCRIPT, "api_key": KEY, "concurrency": concurrency},
+            {"project_id": project, "review": "Dailies"},
+        )
+        try:
+            yield endpoint
+        finally:
+            endpoint.close()
+
+
+@contextmanager
+def shotgrid(latency: float, concurrency: int) -> Iterator[Endpoint]:
+    with ShotGridStandIn(scripts={SCRIPT: KEY}) as standin:
+        project = standin.store.create("Project", {"name": "Benchmark"})
+        standin.store.create("Playlist", {"code": "Dailies", "project": project})
+        standin.latency = latency
+        endpoint = open_shotgrid_endpoint(
+            "target",
+            {
+                "url": standin.url,
+                "script_name": SCRIPT,
+                "api_key": KEY,
+                "concurrency": concurrency,
+            },
+            {"project_id": project["id"], "playlist": "Dailies"},
+        )
+        try:
+            yield endpoint
+        finally:
+            endpoint.close()
+
+
+STATUSES = {
+    "syncsketch": [{"mem": "wfa", "target": "for_review"}, {"mem": "done", "target": "approved"}],
+    "shotgrid": [{"mem": "wfa", "target": "rev"}, {"mem": "done", "target": "apr"}],
+}
+SYSTEMS = {"syncsketch": syncsketch, "shotgrid": shotgrid}
+
+
+def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figures:
+    review = source(args.items, args.notes)
+    with SYSTEMS[system](args.latency, concurrency) as target, tempfile.TemporaryDirectory() as tmp:
+        state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
+        endpoints = {"mem": MemoryEndpoint("mem", review), "target": target}
+        rt = MappingRuntime(
+            "bench",
+            endpoints,
+            Policy(
+                endpoints=("mem", "target"),
+                notes=Direction(BOTH),
+                statuses=Direction("mem"),
+                order=Direction("mem"),
+                capabilities={name: ep.capabilities for name, ep in endpoints.items()},
+            ),
+            StatusTable.from_rows(STATUSES[system]),
+            media_dir=Path(tmp) / "media",
+        )
+        flights = InFlight(target)
+        before = target.request_count()
+        started = time.perf_counter()
+        result = Engine(state).run(rt)
+        seconds = time.perf_counter() - started
+        requests = target.request_count() - before
+        state.dispose()
+    written = sum(n for kind, n in result.counts.items() if kind != "failed")
+    return Figures(seconds, requests, written, flights.peak, result.counts.get("failed", 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--notes", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--concurrency", default="1,4,8")
+    parser.add_argument("--systems", default="syncsketch,shotgrid")
+    args = parser.parse_args()
+    configure(level="error")
+    settings = [int(c) for c in args.concurrency.split(",")]
+    if settings[0] != 1:
+        settings.insert(0, 1)  # the serial run is the baseline
+    print(
+        f"first sync: {args.items} items, {args.notes} notes; "
+        f"{args.latency * 1000:.0f} ms added to every request"
+    )
+    header = (
+        f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
+        f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}"
+    )
+    for system in args.systems.split(","):
+        print(header)
+        serial: float | None = None
+        for concurrency in settings:
+            f = first_sync(system, args, concurrency)
+            serial = serial or f.seconds
+            floor = f.requests * args.latency / concurrency
+            print(
+                f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
+                f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
+                f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
