@@ -39,12 +39,18 @@ class MediaRef:
 
 @dataclass(frozen=True, slots=True)
 class LocalMedia:
-    """Media bytes that sit in a local file, ready to be uploaded."""
+    """Media bytes that sit in a local file, ready to be uploaded.
+
+    ``url`` is where the source system serves the same bytes, when it serves them at a stable
+    address: a system that plays media from wherever it is (cineSync) can point there as well as
+    at the local copy.
+    """
 
     path: Path
     sha256: str
     filename: str
     size: int
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
