@@ -43,9 +43,23 @@ class Endpoint(ABC):
         self.hold_housekeeping = False
         """Set for the engine: what a read must save (a review file's new ids) waits for
         ``settle``, so a run that fails reading another side leaves this one untouched."""
+        self.warnings: list[str] = []
+        """What the last read found and could not sync (a cineSync group movie, a session's own
+        notes): the engine reports each as a warning of the run, so nothing is left out
+        silently."""
 
     def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
         """Every endpoint of the mapping was read: save what the reads held back."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook, most connectors write as they go
+        """The run's writes are done: save what the writes held back.
+
+        Called by the engine once it has applied the plan (all of it, or up to a stop between
+        writes), before it saves the snapshots. A connector that keeps the review in one file
+        (cineSync) collects a run's writes in memory and writes the file here, once; every write
+        must still be durable when it is answered (the engine records it as done), so such a
+        connector journals each one until this is called.
+        """
 
     # -- reading -------------------------------------------------------------------------------
     @abstractmethod
@@ -103,6 +117,14 @@ class Endpoint(ABC):
     def expected_content(self, content: NoteContent) -> NoteContent:
         """The content as this system can hold it (see ``expected_note``)."""
         return content
+
+    def expected_edit(self, note_id: str, content: NoteContent) -> NoteContent:
+        """The content note ``note_id`` holds once edited to ``content``.
+
+        ``expected_content`` unless the system keeps part of a note whatever an edit says
+        (cineSync keeps the drawings of a note's frame, which it shows as the note's image).
+        """
+        return self.expected_content(content)
 
     def request_count(self) -> int:
         """Remote requests made so far (for metrics and benchmarks); 0 when not applicable."""

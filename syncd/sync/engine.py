@@ -159,7 +159,10 @@ class Engine:
                 allow_empty=policy.allow_empty or allow_empty,
                 max_delete_share=1.0 if force_deletes else policy.max_delete_share,
             )
-        return make_plan(recorded, canonical, policy), raw, cycles, recorded
+        planned = make_plan(recorded, canonical, policy)
+        for name, endpoint in rt.endpoints.items():  # what a read could not sync, said once
+            planned.problems.extend(Problem(name, None, w, "warning") for w in endpoint.warnings)
+        return planned, raw, cycles, recorded
 
     # -- a whole run -----------------------------------------------------------------------------
     def run(
@@ -214,7 +217,10 @@ class Engine:
             self.store.resolve(entry for entry, _ in doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
-            if self.apply(rt, run_id, plan, natives, result, bound, should_stop):
+            stopped = self.apply(rt, run_id, plan, natives, result, bound, should_stop)
+            for endpoint in rt.endpoints.values():  # the run's writes are done
+                endpoint.flush()
+            if stopped:
                 result.outcome = "stopped"
             else:
                 for name, snap in raw.items():

@@ -287,7 +287,7 @@ class Writes:
     def _update_note(self, endpoint: Endpoint, action: UpdateNote) -> Prepared:
         ep = action.endpoint
         note_id = self.natives.require(action.link, ep, "note")
-        expected = endpoint.expected_content(action.content)
+        expected = endpoint.expected_edit(note_id, action.content)
 
         def send() -> list[StateChange]:
             note = endpoint.update_note(note_id, action.content)
