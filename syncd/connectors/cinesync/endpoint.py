@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +298,7 @@ class CineSyncEndpoint(Endpoint):
             "author": (author.name or author.email) if author else None,
             "email": author.email if author else None,
             "parent": note.parent,
-            "at": (note.created or datetime.now(UTC)).isoformat(),
+            "at": note.created.isoformat() if note.created else now(),
         }
         self._write("create_note", args)
         return self._find_note(ident)
