@@ -9,6 +9,7 @@ what was asked, so the engine can check the write and record exactly what the sy
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 from syncd.core.capabilities import Capabilities
@@ -43,6 +44,11 @@ class Endpoint(ABC):
         self.hold_housekeeping = False
         """Set for the engine: what a read must save (a review file's new ids) waits for
         ``settle``, so a run that fails reading another side leaves this one untouched."""
+        self.posters: Callable[[Path, str], Path | None] | None = None
+        """Set by the runtime: a still picture (a poster frame) of a local media file whose
+        content is the given SHA-256, made once and cached by ``syncd.media``, or None when none
+        can be made. A connector that draws over a media's picture (cineSync's drawings) uses
+        it; connectors cannot reach ``syncd.media`` themselves."""
         self.warnings: list[str] = []
         """What the last read found and could not sync (a cineSync group movie, a session's own
         notes): the engine reports each as a warning of the run, so nothing is left out

@@ -118,3 +118,43 @@ def test_an_eraser_masks_what_was_drawn_before_it() -> None:
     drawn = pyvips.Image.new_from_buffer(render((stroke, eraser)), "")
     assert drawn.getpoint(300, 540)[:3] == [255.0, 0.0, 0.0]
     assert drawn.getpoint(960, 540)[:3] == [64.0, 64.0, 64.0]
+
+
+def test_drawings_on_a_movie_go_over_its_poster_frame(tmp_path: Path) -> None:
+    import subprocess
+
+    from syncd.core.model import LocalMedia
+    from syncd.media.thumbs import poster_maker
+
+    movie = tmp_path / "sh010.mp4"
+    done = subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=blue:s=320x180:d=1", str(movie)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        import pytest
+
+        pytest.skip("no ffmpeg to make a movie with")
+    data = movie.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    ep = endpoint(tmp_path / "sessions")
+    ep.create_item(
+        NewItem(
+            "sh010", "i0a0a0a0a0a0a0a0a0a0a", media=LocalMedia(movie, sha, movie.name, len(data))
+        )
+    )
+    ep.flush()
+    path = tmp_path / "sessions" / "dailies.csc"
+    text = path.read_text()
+    path.write_text(
+        text.replace("</locators>", f'</locators><annotation frame="3">{LINE}</annotation>')
+    )
+    again = endpoint(tmp_path / "sessions")
+    again.posters = poster_maker(tmp_path / "posters")
+    (note,) = again.snapshot().notes
+    assert note.attachments[0].path is not None
+    drawn = pyvips.Image.new_from_file(str(note.attachments[0].path))
+    assert drawn.width * 180 == drawn.height * 320, "the movie's shape"
+    red, _, blue = drawn.getpoint(drawn.width - 10, 10)[:3]
+    assert blue > 200 and red < 40, "the movie's blue frame under the drawing"

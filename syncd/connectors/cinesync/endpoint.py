@@ -39,7 +39,7 @@ from syncd.connectors.cinesync.sheet import (
     stamp,
     write_sheet,
 )
-from syncd.connectors.cinesync.sketches import Poster, Sketcher, pin
+from syncd.connectors.cinesync.sketches import Sketcher, pin
 from syncd.connectors.cinesync.store import Changed, SessionFiles, media_args, sha256_file
 from syncd.core.capabilities import Capabilities
 from syncd.core.model import (
@@ -66,8 +66,6 @@ class CineSyncEndpoint(Endpoint):
         super().__init__(name)
         self.files = SessionFiles(folder, session)
         self.path = self.files.path
-        self.poster: Poster | None = None
-        """A movie's still picture, to draw a frame's drawings over (none: a grey frame)."""
         self.reads = 0
         self._sheet: Sheet | None = None
         self._based_on: bytes | None = None
@@ -109,7 +107,7 @@ class CineSyncEndpoint(Endpoint):
         return pin(sheet, sight.fresh, self._sketcher(), saved) or sight.changed
 
     def _sketcher(self) -> Sketcher:
-        return Sketcher(self.files.drawings, dry_run=self.dry_run, poster=self.poster)
+        return Sketcher(self.files.drawings, dry_run=self.dry_run, poster=self.posters)
 
     def _save(self) -> None:
         """Write the file as the sheet says, merging first what cineSync saved meanwhile."""

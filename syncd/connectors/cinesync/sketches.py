@@ -32,8 +32,8 @@ from syncd.core.model import Attachment
 MAX_SAVED = 64 * 2**20
 """A saved frame larger than this is not an image cineSync wrote: it is drawn instead."""
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
-Poster = Callable[[Path], Path | None]
-"""A still picture of a local media file (a movie's poster frame), or None."""
+Poster = Callable[[Path, str], Path | None]
+"""A still picture of a local media file of that SHA-256 (a movie's poster frame), or None."""
 
 
 def drawings_hash(drawings: tuple[Drawing, ...]) -> str:
@@ -91,7 +91,9 @@ class Sketcher:
             return None
         if path.suffix.lower() in {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"}:
             return path
-        return self.poster(path) if self.poster is not None else None
+        if self.poster is None:
+            return None
+        return self.poster(path, entry.data.media.sha256)
 
 
 def pin(
