@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ from syncd.core.model import (
     NoteContent,
     Snapshot,
 )
-from syncd.errors import ConfigError, FatalError, NotFound, SkippableError
+from syncd.errors import FatalError, NotFound, SkippableError
 
 HEADER = (
     "# syncd review file: edit notes, statuses and order here, add items and notes by writing\n"
@@ -329,19 +330,16 @@ class FileEndpoint(Endpoint):
         self._save(doc)
         return self._note(item, data, parent)
 
+    def expected_note(self, note: NewNote) -> NewNote:
+        """A review file holds no attachments yet: a note arrives without them."""
+        return replace(note, attachments=())
+
+    def expected_content(self, content: NoteContent) -> NoteContent:
+        return replace(content, attachments=())
+
     def delete_note(self, note_id: str) -> None:
         doc = self._load()
         item, data, parent = self._find_note(doc, note_id)
         siblings = parent.get("replies", []) if parent else item.get("notes", [])
         siblings.remove(data)
         self._save(doc)
-
-
-def open_file_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
-    folder = Path(str(system["path"])).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(
-            f"systems.{name}.path: {folder} is a file, not a folder; point path: at the folder "
-            "that holds (or will hold) the review files"
-        )
-    return FileEndpoint(name, folder, str(selector["review"]))
