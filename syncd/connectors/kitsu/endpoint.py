@@ -179,10 +179,13 @@ class KitsuEndpoint(KitsuReader):
         return None
 
     def expected_note(self, note: NewNote) -> NewNote:
-        """Kitsu threads are one level deep: a reply to a reply answers the comment."""
-        if note.parent is None:
-            return note
-        return replace(note, parent=self._reply_root.get(note.parent, note.parent))
+        """Kitsu threads are one level deep: a reply to a reply answers the comment. Comments
+        hold no attachments here yet: a note arrives without them."""
+        parent = None if note.parent is None else self._reply_root.get(note.parent, note.parent)
+        return replace(note, parent=parent, attachments=())
+
+    def expected_content(self, content: NoteContent) -> NoteContent:
+        return replace(content, attachments=())
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
         text, frame = content.text, content.frame
