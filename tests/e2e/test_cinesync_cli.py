@@ -101,9 +101,11 @@ def setup(folder: Path) -> None:
     save_config(folder, config)
 
 
-def event(folder: Path, session: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+def event(
+    folder: Path, session: bytes, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """``syncd cinesync-event`` as cineSync runs it: the live session on standard input."""
-    env = {**os.environ, "SYNCD_LOG_FORMAT": "json"}
+    env = {**os.environ, "SYNCD_LOG_FORMAT": "json", **(env or {})}
     env.pop("SYNCD_CONFIG", None)
     return subprocess.run(
         [sys.executable, "-m", "syncd", "cinesync-event", "-m", "dailies", *args],
