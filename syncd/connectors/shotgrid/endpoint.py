@@ -358,10 +358,15 @@ class ShotGridEndpoint(Endpoint):
         return self.queries.find_created(kind, content, where, known)
 
     def expected_note(self, note: NewNote) -> NewNote:
-        """ShotGrid threads are one level deep: a reply to a Reply answers its Note."""
+        """ShotGrid threads are one level deep: a reply to a Reply answers its Note. Notes hold
+        no attachments here yet: a note arrives without them."""
+        note = replace(note, attachments=())
         if note.parent is None or not note.parent.startswith(REPLY + ":"):
             return note
         return replace(note, parent=self._thread_note(note.parent))
+
+    def expected_content(self, content: NoteContent) -> NoteContent:
+        return replace(content, attachments=())
 
     def _thread_note(self, parent: str) -> str:
         """The Note a reply goes under: replies are flat in ShotGrid, so a reply to a Reply

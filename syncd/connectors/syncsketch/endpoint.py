@@ -327,13 +327,14 @@ class SyncSketchEndpoint(Endpoint):
         return created
 
     def expected_note(self, note: NewNote) -> NewNote:
-        """SyncSketch has no frameless notes: those (and frame 1) read back as no frame."""
+        """SyncSketch has no frameless notes: those (and frame 1) read back as no frame. Notes
+        hold no attachments here yet: a note arrives without them."""
         frame = note.frame if note.frame is not None and note.frame > 1 else None
-        return replace(note, frame=frame)
+        return replace(note, frame=frame, attachments=())
 
     def expected_content(self, content: NoteContent) -> NoteContent:
         frame = content.frame if content.frame is not None and content.frame > 1 else None
-        return replace(content, frame=frame)
+        return replace(content, frame=frame, attachments=())
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
         current = self._frames.get(note_id) or self.api.frame(note_id)
