@@ -3,10 +3,11 @@
 ``cinesync-event`` is the command a studio sets as a cineSync event script: cineSync runs it with
 ``--key=<session key>`` (``_OFFLINE_`` offline), ``--save-format``, ``--save-dir`` and ``--url``
 and pipes its live session to standard input. The command takes in that session's notes and the
-frames cineSync saved (:mod:`syncd.connectors.cinesync.event`), runs the mapping once, and prints
-one line. Exit status: 0 when the notes were taken in (and the run went through), 1 when some
-objects failed or the session could not be read, 2 on a usage or configuration error. Arguments
-it does not know are ignored, so a newer cineSync passing more does not break it.
+frames cineSync saved (:mod:`syncd.connectors.cinesync.event`), runs the mapping once (unless the
+service holds the mapping's lease: its next run takes the notes on), and prints one line. Exit
+status: 0 when the notes were taken in (and the run went through), 1 when some objects failed or
+the session could not be read, 2 on a usage or configuration error. Arguments it does not know
+are ignored, so a newer cineSync passing more does not break it.
 
 ``cinesync url`` prints the ``cinesync://file/merge`` (or ``file/replace``) URL that makes a
 running cineSync open the mapping's session file, and ``--open`` hands it to the desktop.
@@ -55,7 +56,8 @@ def cmd_event(args: argparse.Namespace) -> int:
     from syncd.cli.commands import _config
     from syncd.connectors.cinesync import SessionError, parse_event_args, parse_session
     from syncd.connectors.cinesync.event import take_in
-    from syncd.sync.runtime import check_endpoints, open_store, run_mapping
+    from syncd.service.leases import open_leases
+    from syncd.sync.runtime import check_endpoints, open_store, run_mapping, state_url
 
     try:
         event = parse_event_args(getattr(args, "extra", []))
@@ -87,11 +89,17 @@ def cmd_event(args: argparse.Namespace) -> int:
     for warning in taken.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
     head = f"{mapping.name}: took in {taken.summary()} from cineSync"
+    leases = open_leases(state_url(config))
     try:
+        if not leases.acquire(mapping.name):  # a run of this mapping elsewhere must not overlap
+            print(f"{head}; the service runs this mapping and takes them on from there")
+            return EXIT_OK
         result = run_mapping(config, open_store(config), mapping)
     except SyncdError as exc:
         print(f"{head}; the run FAILED: {exc}")
         return EXIT_FAILED
+    finally:
+        leases.close()
     counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(result.counts.items()))
     print(f"{head}; run {result.outcome} ({counts or 'nothing to write'})")
     for failure in result.failures:

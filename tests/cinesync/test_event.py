@@ -83,11 +83,13 @@ def test_a_paragraph_removed_in_the_live_session_is_removed(tmp_path: Path) -> N
 
 # -- the command -----------------------------------------------------------------------------------
 def config(tmp_path: Path) -> Path:
+    path = tmp_path / "syncd.yaml"
+    if path.exists():
+        return path
     (tmp_path / "reviews").mkdir(exist_ok=True)
     (tmp_path / "reviews" / "dailies.yaml").write_text(
         "review: dailies\nitems:\n  - name: sh010\n    notes:\n      - text: From the file.\n"
     )
-    path = tmp_path / "syncd.yaml"
     path.write_text(
         yaml.safe_dump(
             {
@@ -187,3 +189,29 @@ def quote(path: Path) -> str:
     from urllib.parse import quote_plus
 
     return quote_plus(str(path))
+
+
+def test_with_the_service_running_the_mapping_the_event_leaves_the_run_to_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from syncd.service.leases import open_leases
+
+    code, _ = run_in_process(config(tmp_path), {}, "run", "--once")
+    assert code == 0
+    service = open_leases(f"sqlite:///{tmp_path / 'state.db'}")
+    assert service.acquire("dailies")
+    try:
+        live = (tmp_path / "sessions" / "dailies.csc").read_text()
+        live = live.replace(
+            "<notes>From the file.", "<notes>For the service.&#x0A;&#x0A;From the file."
+        )
+        code, out = event(tmp_path, monkeypatch, live.encode(), "--key=abc")
+    finally:
+        service.close()
+    assert code == 0
+    assert "took in 1 new note from cineSync; the service runs this mapping" in out
+    assert "For the service." in (tmp_path / "sessions" / "dailies.csc").read_text()
+    review = (tmp_path / "reviews" / "dailies.yaml").read_text()
+    assert "For the service." not in review
+    code, _ = run_in_process(tmp_path / "syncd.yaml", {}, "run", "--once")
+    assert code == 0 and "For the service." in (tmp_path / "reviews" / "dailies.yaml").read_text()
