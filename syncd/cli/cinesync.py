@@ -173,6 +173,10 @@ def _cinesync_endpoint(config: Config, mapping: MappingConfig) -> str:
 
 def _open(config: Config, mapping: MappingConfig, name: str) -> Any:
     from syncd.connectors import open_endpoint
+    from syncd.media.thumbs import poster_maker
+    from syncd.sync.runtime import media_dir
 
-    system = config.systems[name]
-    return open_endpoint(system.type, name, dict(system.settings), dict(mapping.endpoints[name]))
+    system, selector = config.systems[name], dict(mapping.endpoints[name])
+    endpoint = open_endpoint(system.type, name, dict(system.settings), selector)
+    endpoint.posters = poster_maker(media_dir(config) / "posters")  # as a run's endpoints have
+    return endpoint
