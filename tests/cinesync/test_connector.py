@@ -316,3 +316,16 @@ def test_written_files_keep_their_mode(tmp_path: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o664
     root = parse_user_data(read_session(path).user_data)
     assert root is not None and root["syncd"]["media"] == [LINK_B, LINK_A]
+
+
+def test_an_author_known_by_address_only_reads_back_so(tmp_path: Path) -> None:
+    folder, a, *_ = exported(tmp_path)
+    ep = endpoint(folder)
+    note = ep.create_note(
+        NewNote(a.id, "Ship it.", "n6aaaaaaaaaaaaaaaaaaa", author=Person("x@y.z"))
+    )
+    assert note.author == Person("x@y.z", None)
+    ep.flush()
+    assert (
+        "x@y.z: Ship it. [syncd:n6aaaaaaaaaaaaaaaaaaa:by]" in (folder / "dailies.csc").read_text()
+    )

@@ -216,7 +216,8 @@ class CineSyncEndpoint(Endpoint):
     ) -> Note:
         assert entry.data is not None
         meta = entry.data.notes.get(ident) or NoteMeta("")
-        author = Person(meta.email, shown) if meta.email or shown else None
+        name = None if shown == meta.email else shown  # an address stood in for a name
+        author = Person(meta.email, name) if meta.email or name else None
         parent = meta.parent if meta.parent in notes and meta.parent != ident else None
         created = stamp(meta.created)
         return Note(
