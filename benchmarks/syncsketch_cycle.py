@@ -23,13 +23,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from syncd_standins.syncsketch import SyncSketchStandIn
+
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
 from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.logs import configure
-from syncd.standins.syncsketch import SyncSketchStandIn
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import DatabaseError
 
 from syncd.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from syncd.cli.progress import TerminalProgress
 from syncd.config import Config, load_config
 from syncd.config.schema import full_schema
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
@@ -61,12 +62,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = open_store(config)
     results: list[dict[str, Any]] = []
     code = EXIT_OK
+    bars = TerminalProgress() if TerminalProgress.wanted(args.json) else None
     for mapping in select_mappings(config, args.mapping):
         try:
             result = run_mapping(
                 config,
                 store,
                 mapping,
+                monitor=bars,
                 allow_empty=args.allow_empty,
                 force_deletes=args.force_deletes,
             )
@@ -174,6 +177,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                         "counts": r.counts,
                         "error": r.error,
                         "problems": r.problems,
+                        "transfers": transfer_report(r.transfers),
+                        **({"progress": r.progress} if r.outcome == "running" else {}),
                     }
                     for r in runs
                 ],
@@ -194,6 +199,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print("  never run")
         for run in entry["last_runs"]:
             counts = ", ".join(f"{k}: {v}" for k, v in sorted(run["counts"].items())) or "-"
+            if run.get("progress"):
+                counts = _progress_text(run["progress"])
             stamp = run["started_at"].strftime("%Y-%m-%d %H:%M:%S") if run["started_at"] else "?"
             print(f"  run {run['id']:>5}  {stamp}  {run['outcome']:<8} {counts}")
         if entry["last_error"]:
@@ -201,6 +208,9 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"  last error (run {entry['last_error']['run']}): {entry['last_error']['error']}"
             )
         last = entry["last_runs"][0] if entry["last_runs"] else None
+        if last:
+            for line in transfer_lines(last["id"], last["transfers"]):
+                print(line)
         shown = [p for p in last["problems"] if p.get("severity") != "info"] if last else []
         if last and shown:
             print(f"  problems of run {last['id']}:")
@@ -210,6 +220,55 @@ def cmd_status(args: argparse.Namespace) -> int:
             if len(shown) > 20:
                 print(f"    … and {len(shown) - 20} more (syncd status --json)")
     return EXIT_OK
+
+
+def _progress_text(progress: dict[str, Any]) -> str:
+    text = f"{progress.get('done', 0)}/{progress.get('total', 0)} writes"
+    if progress.get("failed"):
+        text += f", {progress['failed']} failed"
+    if progress.get("eta_s") is not None:
+        text += f", about {max(1, round(progress['eta_s']))} s left"
+    return text
+
+
+def transfer_report(transfers: dict[str, Any]) -> dict[str, Any]:
+    """A run's media transfers as ``status`` shows them: counts, bytes and what failed."""
+    errored = transfers.get("errored") or []
+    return {
+        "succeeded": len(transfers.get("succeeded") or []),
+        "errored": len(errored),
+        "downloads": transfers.get("downloads", 0),
+        "uploads": transfers.get("uploads", 0),
+        "reused": transfers.get("reused", 0),
+        "bytes_down": transfers.get("bytes_down", 0),
+        "bytes_up": transfers.get("bytes_up", 0),
+        "errors": errored,
+    }
+
+
+def transfer_lines(run_id: int, report: dict[str, Any]) -> list[str]:
+    if not (report["succeeded"] or report["errored"] or report["reused"]):
+        return []
+    lines = [
+        f"  media of run {run_id}: {report['succeeded']} transfer(s) succeeded, "
+        f"{report['errored']} errored; {report['downloads']} download(s) "
+        f"({_size(report['bytes_down'])}), {report['uploads']} upload(s) "
+        f"({_size(report['bytes_up'])}), {report['reused']} from the cache"
+    ]
+    for error in report["errors"][:20]:
+        lines.append(f"    error: {error.get('system')}: {error.get('error')}")
+    if len(report["errors"]) > 20:
+        lines.append(f"    … and {len(report['errors']) - 20} more (syncd status --json)")
+    return lines
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} B"
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -289,9 +348,22 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from syncd.cli.demo import run_demo
+STANDINS_MISSING = (
+    "syncd: the demo runs on the SyncSketch and ShotGrid stand-ins (syncd-standins), which are "
+    "not installed; from a syncd checkout: pip install -e ./standins"
+)
 
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # the stand-ins are a separate distribution that the syncd wheel does not carry, so a plain
+    # `pip install syncd` has no demo: say what to install instead of showing an import error
+    try:
+        from syncd.cli.demo import run_demo
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "syncd_standins":
+            raise
+        print(STANDINS_MISSING, file=sys.stderr)
+        return EXIT_USAGE
     return run_demo(Path(args.dir), serve=args.serve)
 
 

@@ -1,12 +1,15 @@
 """``syncd demo``: one review kept in step across a tracker, SyncSketch, ShotGrid and cineSync.
 
-No accounts, no servers to install: the demo starts the SyncSketch and ShotGrid stand-ins that
-ship with syncd, plays the tracker with a review file (where no real Kitsu is configured), keeps
-a cineSync session file next to it, and runs the real engine, the real connectors and a real
-state database between all four. It then plays a supervisor commenting in SyncSketch, a producer
-writing in ShotGrid and a reviewer drawing in cineSync (what cineSync's event script would send),
-and shows each change arrive everywhere exactly once. Everything is written to one folder,
-started afresh on every run.
+No accounts, no servers to install: the demo starts the SyncSketch and ShotGrid stand-ins, plays
+the tracker with a review file (where no real Kitsu is configured), keeps a cineSync session file
+next to it, and runs the real engine, the real connectors and a real state database between all
+four. It then plays a supervisor commenting in SyncSketch, a producer writing in ShotGrid and a
+reviewer drawing in cineSync (what cineSync's event script would send), and shows each change
+arrive everywhere exactly once. Everything is written to one folder, started afresh on every run.
+
+The stand-ins are the ``syncd-standins`` distribution next to syncd in the repository
+(``pip install -e ./standins``), not part of the syncd wheel; this module is the only part of
+syncd that imports them, and ``syncd demo`` says what to install when they are missing.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd.config import load_config
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from syncd.sync.engine import RunResult
 from syncd.sync.runtime import open_store, run_mapping
 

@@ -58,6 +58,15 @@ class MappingConfig:
 
 
 @dataclass(frozen=True)
+class MediaSettings:
+    cache: Path | None = None
+    """The cache's folder; None: the platform's cache folder."""
+    cache_size: int = 50 * 10**9
+    concurrency: int = 4
+    attempts: int = 3
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     state_url: str | None
@@ -65,6 +74,7 @@ class Config:
     systems: dict[str, SystemConfig]
     mappings: list[MappingConfig]
     service: dict[str, Any]
+    media: MediaSettings = field(default_factory=MediaSettings)
     lines: dict[Path_, int] = field(default_factory=dict, repr=False, compare=False)
     """The line of every key path, so later errors can name the place in the file too."""
 
@@ -84,6 +94,13 @@ class Config:
         raise ConfigError(
             f"no mapping named {name!r}{did_you_mean(name, names)}; mappings: {', '.join(names)}"
         )
+
+
+def parse_size(text: str) -> int:
+    match = re.match(r"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)$", text.strip())
+    if match is None:
+        raise ValueError(text)
+    return int(float(match.group(1)) * 1000 ** ["B", "KB", "MB", "GB", "TB"].index(match.group(2)))
 
 
 def parse_duration(text: str) -> float:
@@ -143,7 +160,8 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
             )
         seen.add(mapping.name)
     state = doc.get("state")
-    media_dir = doc.get("media_dir")
+    media = doc.get("media") or {}
+    media_dir = media.get("cache") or doc.get("media_dir")
     base = path.parent
     return Config(
         path=path,
@@ -152,6 +170,12 @@ def load_config(path: str | Path, env: dict[str, str] | None = None) -> Config:
         systems=_resolve_paths(systems, base, loc),
         mappings=mappings,
         service=doc.get("service", {}),
+        media=MediaSettings(
+            cache=(base / media_dir).resolve() if media_dir else None,
+            cache_size=parse_size(str(media.get("cache_size", "50GB"))),
+            concurrency=int(media.get("concurrency", 4)),
+            attempts=int(media.get("attempts", 3)),
+        ),
         lines=loc.lines,
     )
 

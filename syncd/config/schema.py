@@ -178,6 +178,45 @@ SERVICE = {
     },
 }
 
+SIZE = {"type": "string", "pattern": r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$", "examples": ["50GB"]}
+MEDIA = {
+    "type": "object",
+    "additionalProperties": False,
+    "default": {},
+    "description": "How media (previews, movies, attachments) moves: by content, through a "
+    "local cache, each file downloaded once and checked before it is uploaded anywhere.",
+    "properties": {
+        "cache": {
+            "type": "string",
+            "description": "Folder of the content-addressed media cache (relative to the "
+            "configuration file). Default: the platform's cache folder, e.g. "
+            "~/.cache/syncd/media on Linux.",
+            "examples": ["/var/cache/syncd/media"],
+        },
+        "cache_size": {
+            **SIZE,
+            "default": "50GB",
+            "description": "The cache's size cap; the least recently used files go first "
+            "(never one a run is using).",
+        },
+        "concurrency": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 32,
+            "default": 4,
+            "description": "Downloads that run side by side.",
+        },
+        "attempts": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 20,
+            "default": 3,
+            "description": "Tries of each upload; after the last one, what it half made (an "
+            "item, a version, an attachment) is deleted and the object reported.",
+        },
+    },
+}
+
 ROOT: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "syncd configuration",
@@ -190,7 +229,11 @@ ROOT: dict[str, Any] = {
             "description": "State database URL.",
             "examples": ["sqlite:///var/lib/syncd/state.db", "postgresql+psycopg://syncd@db/syncd"],
         },
-        "media_dir": {"type": "string", "description": "Where downloaded media is cached."},
+        "media_dir": {
+            "type": "string",
+            "description": "Older name of media.cache (the media cache's folder).",
+        },
+        "media": MEDIA,
         "systems": {
             "type": "object",
             "description": "Named connections: a type plus its settings.",

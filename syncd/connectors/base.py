@@ -1,7 +1,8 @@
 """The connector boundary: a handful of methods and the capabilities that say which of them work.
 
 An ``Endpoint`` is one review in one system (a Kitsu playlist, a SyncSketch review). The engine
-asks it for a snapshot, then applies canonical changes one object at a time; each write returns
+asks it for a snapshot, then applies canonical changes object by object (up to
+``write_concurrency`` at once, never two writes to one object together); each write returns
 the object as the system now holds it (from the system's answer, or read back), never an echo of
 what was asked, so the engine can check the write and record exactly what the system shows.
 """
@@ -13,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from syncd.core.capabilities import Capabilities
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note, NoteContent, Snapshot
+from syncd.core.model import (
+    Attachment,
+    Item,
+    LocalMedia,
+    NewItem,
+    NewNote,
+    Note,
+    NoteContent,
+    Snapshot,
+)
 from syncd.errors import FatalError
 
 MALFORMED = (KeyError, IndexError, TypeError, AttributeError, ValueError)
@@ -33,6 +43,16 @@ class Endpoint(ABC):
     """One review in one system. Subclasses read top to bottom as "theirs to ours and back"."""
 
     capabilities: Capabilities = Capabilities()
+    media_attempts: int = 3
+    """Tries of each upload (``media.attempts``); after the last one the endpoint deletes what
+    the upload half made before the failure is reported."""
+    write_concurrency: int = 1
+    """Writes the engine may have in flight on this endpoint at once (the system's
+    ``concurrency``). Connectors that cannot take concurrent writes (a file) keep 1; those that
+    raise it guard what their writes share (a playlist's entry list, a client per thread)."""
+    note_batch: int = 0
+    """Notes the system can create in one request (``create_notes``); 0 when it has no batch
+    call that keeps a write checkable (one that fails whole, or says per note what it made)."""
     dry_run: bool = False
     """Set by ``syncd plan`` and ``syncd check`` before anything else is asked of the endpoint:
     it must not change anything, not even housekeeping or creating the review it selects."""
@@ -57,14 +77,15 @@ class Endpoint(ABC):
     def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
         """Every endpoint of the mapping was read: save what the reads held back."""
 
-    def flush(self) -> None:  # noqa: B027 - optional hook, most connectors write as they go
-        """The run's writes are done: save what the writes held back.
+    def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
+        """The run's writes are all sent: save what the endpoint kept back.
 
-        Called by the engine once it has applied the plan (all of it, or up to a stop between
-        writes), before it saves the snapshots. A connector that keeps the review in one file
-        (cineSync) collects a run's writes in memory and writes the file here, once; every write
-        must still be durable when it is answered (the engine records it as done), so such a
-        connector journals each one until this is called.
+        Called by the engine once per run, after it has applied the plan (all of it, up to a
+        stop between writes, or up to a failure) and before it saves the snapshots; an error
+        raised here is reported as the endpoint's failure of the run. A connector that keeps the
+        review in one file (a review file, a cineSync session) applies a run's writes in memory
+        and saves the file here, once; every write must still be durable when it is answered
+        (the engine records it as done), so such a connector logs each one until this is called.
         """
 
     # -- reading -------------------------------------------------------------------------------
@@ -79,6 +100,10 @@ class Endpoint(ABC):
         """Cheap connectivity and rights check; returns a one-line description of the review."""
         snap = self.snapshot()
         return f"{len(snap.items)} items, {len(snap.notes)} notes"
+
+    def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
+        """Download a note's attachment into ``dest_dir`` (streamed, hashed on the way)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot download attachments")
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         """Download the item's media into ``dest_dir`` (streamed, never held in memory)."""
@@ -103,6 +128,12 @@ class Endpoint(ABC):
 
     def create_note(self, note: NewNote) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot create notes")
+
+    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
+        """Create several notes in one request (``note_batch`` of them at most): per note, the
+        note as the system holds it, or why it was not made. A request whose answer is lost
+        must be looked for, note by note, as ``create_note`` looks for one."""
+        raise NotImplementedError(f"{type(self).__name__} cannot create notes in batches")
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
         raise NotImplementedError(f"{type(self).__name__} cannot edit notes")

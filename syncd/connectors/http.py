@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,6 +21,8 @@ import requests
 
 from syncd.connectors.retry import Retrier, RetryPolicy
 from syncd.errors import FatalError, NotFound, RetriableError, SkippableError
+from syncd.media.hashing import HashingReader
+from syncd.media.multipart import FilePart, MultipartBody
 
 RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -59,6 +63,23 @@ def retry_after_seconds(value: str | None) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file sent as one part of a multipart form, streamed from disk and hashed as it goes.
+
+    Every attempt builds its body anew (a streamed body can be sent once); the hash of what went
+    out is checked against ``expected_sha256``, so a file that changed on disk is never taken
+    for the one that was meant.
+    """
+
+    field: str
+    path: Path
+    filename: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+    content_type: str = "application/octet-stream"
+    expected_sha256: str | None = None
 
 
 class HttpClient:
@@ -111,16 +132,18 @@ class HttpClient:
         json: Any = None,
         data: Any = None,
         files: Any = None,
+        upload: FileUpload | None = None,
         headers: Mapping[str, str] | None = None,
         stream: bool = False,
         expect_json: bool = True,
         retry: bool = True,
+        attempts: int | None = None,
         ok_statuses: tuple[int, ...] = (),
     ) -> Any:
         """Send a request; return parsed JSON (or the response when ``expect_json`` is False)."""
         url = self.url(path)
         where = f"{self.system}: {method} {safe_url(url)}"
-        attempts = self.attempts if retry else 1
+        attempts = (attempts or self.attempts) if retry else 1
         last: RetriableError | None = None
         for attempt in range(1, attempts + 1):
             self.retrier.wait_turn()
@@ -130,21 +153,34 @@ class HttpClient:
                 self._on_request(self.system)
             for listener in _LISTENERS:
                 listener(self.system, "request")
+            reader: HashingReader | None = None
             try:
                 if files is not None:
                     for handle in _handles(files):
                         handle.seek(0)
+                body, sent_headers = data, headers
+                if upload is not None:
+                    reader = HashingReader(
+                        upload.path, expected_sha256=upload.expected_sha256, label=upload.filename
+                    )
+                    body = MultipartBody(
+                        dict(upload.fields),
+                        [FilePart(upload.field, upload.filename, reader, upload.content_type)],
+                    )
+                    sent_headers = {**(headers or {}), **body.headers}
                 response = self.session.request(
                     method,
                     url,
                     params=params,
                     json=json,
-                    data=data,
+                    data=body,
                     files=files,
-                    headers=headers,
+                    headers=sent_headers,
                     timeout=self.timeout,
                     stream=stream,
                 )
+                if reader is not None and response.ok:
+                    reader.digest()  # the whole file went out, as it was meant to be
             except requests.Timeout:
                 last = RetriableError(f"{where}: timed out after {self.timeout:.0f}s")
             except requests.ConnectionError as exc:
@@ -163,6 +199,9 @@ class HttpClient:
                     return response
                 else:
                     return decode_json(where, response)
+            finally:
+                if reader is not None:
+                    reader.close()
             if attempt == attempts:
                 break
             with self._lock:

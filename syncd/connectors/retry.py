@@ -106,7 +106,13 @@ class Retrier:
                 self.pause(attempt, exc)
         raise AssertionError("unreachable")
 
-    def once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+    def once(
+        self,
+        send: Callable[[], T],
+        landed: Callable[[], T | None],
+        *,
+        attempts: int | None = None,
+    ) -> T:
         """Send a non-idempotent request; after a transient failure, look before retrying.
 
         ``send`` must make a single attempt. ``landed`` is asked, after each failed attempt,
@@ -115,7 +121,7 @@ class Retrier:
         attempt left half made. A failure of ``landed`` itself is retried like the send: an
         unanswered question is never taken for "it did not land".
         """
-        tries = self.policy.attempts
+        tries = attempts or self.policy.attempts
         for attempt in range(1, tries + 1):
             self.wait_turn()
             try:

@@ -44,6 +44,16 @@ TIMEOUT: dict[str, Any] = {
     "description": "Seconds to wait for an answer before the request counts as failed.",
 }
 
+CONCURRENCY: dict[str, Any] = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 32,
+    "default": 4,
+    "description": "Requests sent to the system side by side: independent writes (the notes of "
+    "one item while another item's are written) and, where the connector can, reads. 1 sends "
+    "one request at a time.",
+}
+
 
 def secret(description: str, example: str = "${SECRET_FROM_ENV}") -> dict[str, Any]:
     """A setting never printed anywhere: give it from the environment."""

@@ -41,15 +41,20 @@ class MediaRef:
 class LocalMedia:
     """Media bytes that sit in a local file, ready to be uploaded.
 
-    ``url`` is where the source system serves the same bytes, when it serves them at a stable
-    address: a system that plays media from wherever it is (cineSync) can point there as well as
-    at the local copy.
+    ``fps`` and ``frames`` travel with a movie when probing found them (SyncSketch counts frames
+    from the frame rate it is given); ``thumbnail`` is a small picture of it where a system
+    wants one; ``url`` is where the source system serves the same bytes, when it says and serves
+    them at a stable address: a system that plays media from wherever it is (cineSync) can point
+    there as well as at the local copy.
     """
 
     path: Path
     sha256: str
     filename: str
     size: int
+    fps: float | None = None
+    frames: int | None = None
+    thumbnail: Path | None = None
     url: str | None = None
 
 

@@ -52,6 +52,9 @@ class Policy:
     capabilities: Mapping[str, Capabilities] = field(default_factory=dict)
     match: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     """Per endpoint, a regex whose ``key`` group (or whole match) gives an item's match key."""
+    side_by_side: frozenset[str] = frozenset()
+    """Endpoints whose writes run side by side (``concurrency`` above 1): items created there
+    together land in the order their creations finish."""
 
     def caps(self, endpoint: str) -> Capabilities:
         """A policy built without an endpoint's capabilities (a planner test) lets it do all."""

@@ -178,6 +178,27 @@ class MediaCache:
             fsutil.check_expected(path.name, expected, digest)
             return self._install(tmp, digest, pin)
 
+    def adopt(self, path: Path, sha256: str, size: int, *, pin: bool = False) -> CachedMedia:
+        """Take in a file written in ``scratch`` and hashed while it was written (a streamed
+        download): renamed into place, never read a second time."""
+        path = Path(path)
+        if not path.is_relative_to(self._tmp):
+            raise ValueError(f"{path} is not in the cache's scratch folder")
+        digest = Digest(_check_sha(sha256.lower()), size)
+        if path.stat().st_size != size:
+            path.unlink(missing_ok=True)
+            raise SkippableError(f"media {path.name!r}: {size} bytes were expected on disk")
+        found = self._existing(digest, pin)
+        if found is not None:
+            path.unlink(missing_ok=True)
+            return found
+        return self._install(path, digest, pin)
+
+    @property
+    def scratch(self) -> Path:
+        """Where downloads are written before they are adopted (same file system: a rename)."""
+        return self._tmp
+
     def put_derived(self, sha256: str, label: str, source: Path) -> Path:
         """Move ``source`` (a file made from entry ``sha256``) into the cache under ``label``."""
         final = self.path_for(sha256, label)

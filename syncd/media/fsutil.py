@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -91,7 +92,12 @@ def remove_older(folder: Path, limit: float) -> int:
     removed = 0
     for entry in scandir(folder):
         with contextlib.suppress(FileNotFoundError):
-            if entry.stat().st_mtime <= limit:
+            if entry.stat().st_mtime > limit:
+                continue
+            if entry.is_dir(follow_symlinks=False):  # a download's own folder, left by a crash
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
+            else:
                 removed += unlink(Path(entry.path))
     return removed
 

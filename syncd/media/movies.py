@@ -137,7 +137,9 @@ def _truncated(label: str, detail: str) -> SkippableError:
     return SkippableError(f"media {label!r} is a truncated movie ({detail}); not uploaded")
 
 
-def probe_movie(path: Path, *, label: str, tools: MediaTools) -> MediaInfo:
+def probe_movie(
+    path: Path, *, label: str, tools: MediaTools, filename: str | None = None
+) -> MediaInfo:
     """Check a movie and read its geometry and timing; unvalidated when ffprobe is missing."""
     with path.open("rb") as handle:
         head = handle.read(16)
@@ -145,7 +147,8 @@ def probe_movie(path: Path, *, label: str, tools: MediaTools) -> MediaInfo:
         check_quicktime_boxes(path, label=label)
     elif head.startswith(_EBML):
         check_matroska_segment(path, label=label)
-    mime = _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    named = Path(filename or path.name)
+    mime = _MIME.get(named.suffix.lower()) or mimetypes.guess_type(named.name)[0]
     args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
     try:
         done = tools.run(tools.ffprobe, [*args, f"file:{path}"], label=label)

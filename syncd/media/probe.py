@@ -19,16 +19,17 @@ from syncd.media.tools import MediaTools
 __all__ = ["DEFAULT_MAX_PIXELS", "MediaInfo", "probe", "sniff"]
 
 
-def sniff(path: Path) -> Kind:
-    """The file's kind: its first bytes decide, then its suffix (a text file named .mov is a
-    movie, and is then refused as a broken one rather than passed as "other")."""
+def sniff(path: Path, filename: str | None = None) -> Kind:
+    """The file's kind: its first bytes decide, then its suffix, or that of ``filename`` (the
+    name it goes by, for a file kept under another, such as its content hash): a text file
+    named .mov is a movie, and is then refused as a broken one rather than passed as "other"."""
     with path.open("rb") as handle:
         head = handle.read(16)
     if head_is_image(head):
         return "image"
     if head_is_movie(head):
         return "movie"
-    suffix = path.suffix.lower()
+    suffix = Path(filename or path.name).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         return "image"
     if suffix in MOVIE_SUFFIXES:
@@ -42,8 +43,10 @@ def probe(
     label: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     tools: MediaTools | None = None,
+    filename: str | None = None,
 ) -> MediaInfo:
-    """Check ``path`` and describe it; ``label`` (default: the file name) names it in messages.
+    """Check ``path`` and describe it; ``label`` (default: the file name) names it in messages,
+    ``filename`` is the name it goes by when ``path`` is another (a cache entry's hash).
 
     ``max_pixels`` bounds an image's announced size, checked before decoding. Without ffprobe a
     movie passes with ``validated=False`` after one warning per process.
@@ -56,9 +59,9 @@ def probe(
         raise SkippableError(f"media {label!r} is missing ({path})") from None
     if size == 0:
         raise SkippableError(f"media {label!r} is empty; not uploaded")
-    kind = sniff(path)
+    kind = sniff(path, filename)
     if kind == "image":
         return probe_image(path, label=label, max_pixels=max_pixels)
     if kind == "movie":
-        return probe_movie(path, label=label, tools=tools or MediaTools.find())
-    return MediaInfo("other", mimetypes.guess_type(path.name)[0])
+        return probe_movie(path, label=label, tools=tools or MediaTools.find(), filename=filename)
+    return MediaInfo("other", mimetypes.guess_type(filename or path.name)[0])

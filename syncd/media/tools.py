@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 
@@ -28,16 +28,27 @@ class ToolMissing(Exception):
 
 @dataclass(frozen=True, slots=True)
 class MediaTools:
-    """Where ffprobe and ffmpeg are (None when absent) and how long one call may take."""
+    """Where ffprobe and ffmpeg are (None when absent) and how long one call may take.
+
+    ``warned`` is what "said once" is counted against: the process (``WARNED``) unless the
+    tools were found ``for_run``, which makes it once per run of a mapping.
+    """
 
     ffprobe: str | None
     ffmpeg: str | None
     timeout: float = 120.0
+    warned: threading.Event = field(default=WARNED, compare=False, repr=False)
 
     @classmethod
     def find(cls, timeout: float = 120.0) -> MediaTools:
         """Look both up on PATH."""
         return cls(shutil.which("ffprobe"), shutil.which("ffmpeg"), timeout)
+
+    @classmethod
+    def for_run(cls, timeout: float = 120.0) -> MediaTools:
+        """Look both up on PATH, with a warning of their own: a long-running service says
+        in each run's log (not only in its first) that movies go unchecked."""
+        return cls(shutil.which("ffprobe"), shutil.which("ffmpeg"), timeout, threading.Event())
 
     def run(
         self, tool: str | None, args: list[str], *, label: str
@@ -62,13 +73,14 @@ class MediaTools:
             ) from None
 
     def warn_missing(self, failed: str | None = None) -> None:
-        """Say once per process what is missing (or ``failed`` to run) and what that costs."""
+        """Say once (per process, or per run) what is missing (or ``failed`` to run) and what
+        that costs."""
         named = (("ffprobe", self.ffprobe), ("ffmpeg", self.ffmpeg))
         missing = [name for name, path in named if not path or path == failed]
         with _WARN_LOCK:
-            if WARNED.is_set():
+            if self.warned.is_set():
                 return
-            WARNED.set()
+            self.warned.set()
         log.warning(
             f"{' and '.join(missing or ['ffprobe', 'ffmpeg'])} not usable: movies are uploaded "
             "without being checked and get no poster frame; install ffmpeg to check them",

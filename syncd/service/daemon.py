@@ -285,6 +285,8 @@ class Daemon:
         if self.listener is not None:
             self.listener.stop()
         idle = self.runner.wait_idle(timeout)
+        if idle:
+            self.runner.sessions.close()
         self.leases.close()
         self.metrics.detach()
         if not idle:

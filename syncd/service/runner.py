@@ -23,6 +23,7 @@ from syncd.service.monitor import ServiceMonitor
 from syncd.state.store import StateStore
 from syncd.sync.engine import RunMonitor, RunResult
 from syncd.sync.runtime import run_mapping
+from syncd.sync.sessions import Sessions
 
 log = structlog.get_logger("syncd.service")
 
@@ -76,6 +77,8 @@ class Runner:
         self._guard = threading.Condition()
         self._running: set[str] = set()
         self._again: set[str] = set()
+        self.sessions = Sessions()
+        """Each mapping's endpoints, kept open from one run to the next."""
 
     def busy(self, mapping: str) -> bool:
         with self._guard:
@@ -135,7 +138,12 @@ class Runner:
         with structlog.contextvars.bound_contextvars(mapping=name, trigger=source):
             try:
                 run_mapping(
-                    config, self.store, mapping, monitor=watch, should_stop=self.stopping.is_set
+                    config,
+                    self.store,
+                    mapping,
+                    monitor=watch,
+                    should_stop=self.stopping.is_set,
+                    sessions=self.sessions,
                 )
             except SyncdError as exc:
                 log.error("run failed", error=str(exc))

@@ -29,6 +29,10 @@ class RunSummary:
     error: str | None
     problems: list[dict[str, Any]] = field(default_factory=list)
     """Warnings and failures of the run: endpoint, link, message, severity."""
+    transfers: dict[str, Any] = field(default_factory=dict)
+    """The run's media transfer report (downloads, uploads, reused, bytes, what failed)."""
+    progress: dict[str, Any] = field(default_factory=dict)
+    """How far the run's writes are (done, total, failed, in flight, ETA), kept while it runs."""
 
 
 class RunHistory:
@@ -49,6 +53,12 @@ class RunHistory:
             )
             return int(result.inserted_primary_key[0])
 
+    def run_progress(self, run_id: int, progress: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                update(t.runs).where(t.runs.c.id == run_id).values(progress=json.dumps(progress))
+            )
+
     def finish_run(
         self,
         run_id: int,
@@ -56,6 +66,7 @@ class RunHistory:
         counts: dict[str, int],
         error: str | None = None,
         problems: list[dict[str, Any]] | None = None,
+        transfers: dict[str, Any] | None = None,
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -67,6 +78,7 @@ class RunHistory:
                     counts=json.dumps(counts),
                     error=error,
                     problems=json.dumps(problems) if problems else None,
+                    transfers=json.dumps(transfers) if transfers else None,
                 )
             )
 
@@ -92,6 +104,8 @@ class RunHistory:
                 json.loads(r["counts"]) if r["counts"] else {},
                 r["error"],
                 json.loads(r["problems"]) if r["problems"] else [],
+                json.loads(r["transfers"]) if r["transfers"] else {},
+                json.loads(r["progress"]) if r.get("progress") else {},
             )
             for r in rows
         ]

@@ -16,10 +16,12 @@ from sqlalchemy import Connection, Engine, select, update
 from syncd.core.recorded import InDoubt
 from syncd.state import schema as t
 from syncd.state.clock import now
+from syncd.state.statements import HotStatements
 
 
 class Journal:
     engine: Engine
+    hot: HotStatements
 
     def transaction(self) -> Any: ...
 
@@ -36,16 +38,17 @@ class Journal:
     ) -> int:
         with self.transaction() as conn:
             result = conn.execute(
-                t.journal.insert().values(
-                    run_id=run_id,
-                    mapping=mapping,
-                    endpoint=endpoint,
-                    action=action,
-                    link_id=link,
-                    state="pending",
-                    at=now(),
-                    intent=None if intent is None else json.dumps(intent, separators=(",", ":")),
-                )
+                self.hot.journal_begin,
+                {
+                    "run_id": run_id,
+                    "mapping": mapping,
+                    "endpoint": endpoint,
+                    "action": action,
+                    "link_id": link,
+                    "state": "pending",
+                    "at": now(),
+                    "intent": None if intent is None else json.dumps(intent, separators=(",", ":")),
+                },
             )
             return int(result.inserted_primary_key[0])
 
@@ -58,9 +61,8 @@ class Journal:
         detail: str | None = None,
     ) -> None:
         conn.execute(
-            update(t.journal)
-            .where(t.journal.c.id == entry)
-            .values(state=state, native_id=native, detail=detail, at=now())
+            self.hot.journal_end,
+            {"b_entry": entry, "state": state, "native_id": native, "detail": detail, "at": now()},
         )
 
     def pending_journal(self, mapping: str) -> list[dict[str, Any]]:

@@ -29,6 +29,16 @@ class MediaRecords:
             ).first()
         return None if row is None else (row.sha256, row.size)
 
+    def media_hashes(self, mapping: str) -> dict[tuple[str, str], str]:
+        """Every (endpoint, token) -> content hash known for a mapping: one query per run."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.media.c.endpoint, t.media.c.token, t.media.c.sha256).where(
+                    t.media.c.mapping == mapping
+                )
+            ).all()
+        return {(ep, token): sha for ep, token, sha in rows}
+
     def remember_media(
         self, mapping: str, endpoint: str, token: str, sha256: str, size: int
     ) -> None:

@@ -75,6 +75,10 @@ runs = Table(
     Column("host", String(200)),
     # JSON list of the run's problems and failures: what ``syncd status`` reports
     Column("problems", Text),
+    # JSON of the run's media transfers: what moved, what was reused, what failed
+    Column("transfers", Text),
+    # JSON of a running run's progress: writes done of planned, failed, in flight, ETA
+    Column("progress", Text),
     Index("ix_runs_mapping_started", "mapping", "started_at"),
 )
 

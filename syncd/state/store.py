@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
 
@@ -28,9 +29,10 @@ from syncd.state.history import RunHistory
 from syncd.state.journal import Journal
 from syncd.state.mediarecords import MediaRecords
 from syncd.state.sqlite_health import damage, move_aside, sqlite_path
+from syncd.state.statements import HotStatements
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0002"
+HEAD = "0004"
 """The newest migration. A database already there is opened without importing Alembic (half a
 second of every command's start); ``tests/core/test_migrations.py`` keeps this in step."""
 _MIGRATION_LOCK = 0x73796E6364  # "syncd": the advisory lock serialising schema upgrades
@@ -238,76 +240,68 @@ class StateStore(Journal, RunHistory, MediaRecords):
     def _insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    @cached_property
+    def hot(self) -> HotStatements:
+        return HotStatements.build(self.dialect)
+
     def apply(self, conn: Connection, mapping: str, changes: Iterable[StateChange]) -> None:
         """Write state facts inside the caller's transaction."""
         stamp = now()
+        hot = self.hot
         for change in changes:
             match change:
                 case Bind(
                     link=link, kind=kind, endpoint=ep, native=native, item=item, parent=parent
                 ):
                     conn.execute(
-                        self._insert(t.links)
-                        .values(
-                            mapping=mapping,
-                            id=link,
-                            kind=kind,
-                            item_link=item,
-                            parent_link=parent,
-                            deleted=False,
-                            created_at=stamp,
-                        )
-                        .on_conflict_do_nothing(index_elements=["mapping", "id"])
-                    )
-                    # a native id moves to a new link only via an explicit rebind (keep-both forks)
-                    conn.execute(
-                        delete(t.members).where(
-                            t.members.c.mapping == mapping,
-                            t.members.c.kind == kind,
-                            t.members.c.endpoint == ep,
-                            t.members.c.native_id == native,
-                        )
-                    )
-                    stmt = self._insert(t.members).values(
-                        mapping=mapping, link_id=link, endpoint=ep, kind=kind, native_id=native
+                        hot.insert_link,
+                        {
+                            "mapping": mapping,
+                            "id": link,
+                            "kind": kind,
+                            "item_link": item,
+                            "parent_link": parent,
+                            "deleted": False,
+                            "created_at": stamp,
+                        },
                     )
                     conn.execute(
-                        stmt.on_conflict_do_update(
-                            index_elements=["mapping", "link_id", "endpoint"],
-                            set_={"native_id": native},
-                        )
+                        hot.unbind_native,
+                        {
+                            "b_mapping": mapping,
+                            "b_kind": kind,
+                            "b_endpoint": ep,
+                            "b_native": native,
+                        },
+                    )
+                    conn.execute(
+                        hot.upsert_member,
+                        {
+                            "mapping": mapping,
+                            "link_id": link,
+                            "endpoint": ep,
+                            "kind": kind,
+                            "native_id": native,
+                        },
                     )
                 case Unbind(link=link, endpoint=ep):
-                    conn.execute(
-                        delete(t.members).where(
-                            t.members.c.mapping == mapping,
-                            t.members.c.link_id == link,
-                            t.members.c.endpoint == ep,
-                        )
-                    )
-                    conn.execute(
-                        delete(t.seen).where(
-                            t.seen.c.mapping == mapping,
-                            t.seen.c.link_id == link,
-                            t.seen.c.endpoint == ep,
-                        )
-                    )
+                    where = {"b_mapping": mapping, "b_link": link, "b_endpoint": ep}
+                    conn.execute(hot.drop_member, where)
+                    conn.execute(hot.drop_seen, where)
                 case Record(link=link, endpoint=ep, aspect=aspect, fp=fp, gen=gen):
-                    stmt = self._insert(t.seen).values(
-                        mapping=mapping, link_id=link, endpoint=ep, aspect=aspect, fp=fp, gen=gen
-                    )
                     conn.execute(
-                        stmt.on_conflict_do_update(
-                            index_elements=["mapping", "link_id", "endpoint", "aspect"],
-                            set_={"fp": fp, "gen": gen},
-                        )
+                        hot.upsert_seen,
+                        {
+                            "mapping": mapping,
+                            "link_id": link,
+                            "endpoint": ep,
+                            "aspect": aspect,
+                            "fp": fp,
+                            "gen": gen,
+                        },
                     )
                 case Tombstone(link=link):
-                    conn.execute(
-                        update(t.links)
-                        .where(t.links.c.mapping == mapping, t.links.c.id == link)
-                        .values(deleted=True)
-                    )
+                    conn.execute(hot.tombstone, {"b_mapping": mapping, "b_link": link})
 
     def commit(self, mapping: str, changes: Iterable[StateChange]) -> None:
         with self.transaction() as conn:

@@ -6,9 +6,10 @@ Order of business for one run of one mapping:
    read failure stops the run, because a failed read must never look like an empty review;
 2. plan (pure) and refuse when a safety rail says so;
 3. commit the plan's state facts (adoptions, the winner of each change) in one transaction;
-4. apply the remote writes one by one; the fact that a write happened is committed right after
-   it succeeds, next to its journal entry. A run killed between a write and its record leaves an
-   object the next run adopts by content or by the link id stored on it, so nothing is duplicated;
+4. apply the remote writes, independent ones side by side (``syncd.sync.applier``); the fact
+   that a write happened is committed right after its answer is in, next to its journal entry.
+   A run killed between a write and its record leaves an object the next run adopts by content,
+   by its journal intent or by the link id stored on it, so nothing is duplicated;
 5. save each endpoint's snapshot and cursor, which only ever move after the work is committed.
 """
 
@@ -24,15 +25,26 @@ from typing import Any
 import structlog
 
 from syncd.connectors.base import MALFORMED, Endpoint, unexpected_answer
-from syncd.core.actions import Action, Bind, CreateNote, Plan, Problem, StateChange, label
-from syncd.core.model import Item, LocalMedia, Snapshot
+from syncd.core.actions import (
+    Action,
+    CreateItem,
+    Plan,
+    Problem,
+    SetMedia,
+)
+from syncd.core.model import Item, Snapshot
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
 from syncd.core.recorded import Recorded
 from syncd.core.statuses import StatusTable
-from syncd.errors import FatalError, RetriableError, SafetyStop, SyncdError
+from syncd.errors import FatalError, SafetyStop, SyncdError
+from syncd.media.cache import MediaCache
+from syncd.media.thumbs import Thumbnailer
+from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
-from syncd.sync.writes import LandedWrong, Natives, Writes, fetch_validated
+from syncd.sync.applier import Applier, Dispatch, Progress
+from syncd.sync.media import MediaBroker, TransferLog
+from syncd.sync.writes import Natives, Writes
 
 log = structlog.get_logger("syncd.engine")
 
@@ -48,6 +60,15 @@ class MappingRuntime:
     full_sync_every: int = 20
     """Incremental endpoints re-read everything every N cycles to catch what a feed missed."""
     media_dir: Path = Path(".")
+    """Where this mapping's media cache lives when no shared ``cache`` is given (tests)."""
+    cache: MediaCache | None = None
+    media_concurrency: int = 4
+    """Downloads that run side by side (``media.concurrency``)."""
+
+    def media_cache(self) -> MediaCache:
+        if self.cache is None:
+            self.cache = MediaCache(self.media_dir / "cache")
+        return self.cache
 
 
 @dataclass
@@ -59,6 +80,8 @@ class RunResult:
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[Problem] = field(default_factory=list)
     duration: float = 0.0
+    media: TransferLog = field(default_factory=TransferLog)
+    """What media moved, reused or failed: the run's transfer report."""
 
     @property
     def failed(self) -> bool:
@@ -96,6 +119,7 @@ class RunResult:
                 }
                 for p in self.plan.problems
             ],
+            "media": self.media.to_dict(),
             "duration_s": round(self.duration, 3),
         }
 
@@ -107,13 +131,26 @@ class RunMonitor:
 
     def action(self, mapping: str, kind: str, endpoint: str, ok: bool) -> None: ...
 
+    shows_progress: bool = False
+    """True when the monitor shows a run's progress itself (a progress bar): no log lines."""
+
+    def progress(self, mapping: str, progress: Progress) -> None: ...
+
     def finished(self, result: RunResult) -> None: ...
 
 
 class Engine:
-    def __init__(self, store: StateStore, monitor: RunMonitor | None = None) -> None:
+    def __init__(
+        self,
+        store: StateStore,
+        monitor: RunMonitor | None = None,
+        *,
+        dispatch: Callable[[], Dispatch] = Dispatch,
+    ) -> None:
         self.store = store
         self.monitor = monitor or RunMonitor()
+        self.dispatch = dispatch
+        """Where each run's writes run (thread pools; tests choose the completion order)."""
 
     # -- reading ---------------------------------------------------------------------------------
     def snapshots(self, rt: MappingRuntime) -> tuple[dict[str, Snapshot], dict[str, int]]:
@@ -142,11 +179,41 @@ class Engine:
                 raise FatalError(f"{name}: cannot read the review: {exc}") from exc
         return raw, cycles
 
+    def broker(self, rt: MappingRuntime) -> MediaBroker:
+        """The run's media broker: ffprobe and ffmpeg looked up once for the run, and one
+        thumbnail (a movie's poster frame) per content, kept in the run's cache."""
+        cache = rt.media_cache()
+        tools = MediaTools.for_run()
+        return MediaBroker(
+            rt.name,
+            rt.endpoints,
+            self.store,
+            cache,
+            concurrency=rt.media_concurrency,
+            thumbnailer=Thumbnailer(cache, tools),
+            tools=tools,
+        )
+
     def plan(
-        self, rt: MappingRuntime, *, allow_empty: bool = False, force_deletes: bool = False
+        self,
+        rt: MappingRuntime,
+        *,
+        allow_empty: bool = False,
+        force_deletes: bool = False,
+        broker: MediaBroker | None = None,
     ) -> tuple[Plan, dict[str, Snapshot], dict[str, int], Recorded]:
         raw, cycles = self.snapshots(rt)
         canonical = {ep: rt.statuses.canonicalize(ep, snap) for ep, snap in raw.items()}
+        broker = broker or self.broker(rt)
+        canonical, media_problems = broker.hash_snapshots(
+            canonical,
+            media=[
+                ep
+                for ep in canonical
+                if not rt.policy.media.off and rt.endpoints[ep].capabilities.has_media
+            ],
+            attachments=[] if rt.policy.notes.off else list(canonical),
+        )
         recorded = self.store.load(rt.name)
         for _, doubt in self.store.in_doubt(rt.name):
             recorded.in_doubt.setdefault(doubt.endpoint, []).append(doubt)
@@ -160,6 +227,7 @@ class Engine:
                 max_delete_share=1.0 if force_deletes else policy.max_delete_share,
             )
         planned = make_plan(recorded, canonical, policy)
+        planned.problems[:0] = media_problems
         for name, endpoint in rt.endpoints.items():  # what a read could not sync, said once
             planned.problems.extend(Problem(name, None, w, "warning") for w in endpoint.warnings)
         return planned, raw, cycles, recorded
@@ -199,8 +267,10 @@ class Engine:
         try:
             if interrupted:
                 bound.warning("previous run was interrupted; recovering", writes=len(interrupted))
+            broker = self.broker(rt)
+            result.media = broker.log
             plan, raw, cycles, recorded = self.plan(
-                rt, allow_empty=allow_empty, force_deletes=force_deletes
+                rt, allow_empty=allow_empty, force_deletes=force_deletes, broker=broker
             )
             result.plan = plan
             for problem in plan.problems:
@@ -217,9 +287,10 @@ class Engine:
             self.store.resolve(entry for entry, _ in doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
-            stopped = self.apply(rt, run_id, plan, natives, result, bound, should_stop)
-            for endpoint in rt.endpoints.values():  # the run's writes are done
-                endpoint.flush()
+            try:
+                stopped = self.apply(rt, run_id, plan, natives, result, bound, should_stop, broker)
+            finally:
+                self._flush(rt, result)
             if stopped:
                 result.outcome = "stopped"
             else:
@@ -241,7 +312,12 @@ class Engine:
             if result.outcome == "ok" and result.failures:
                 result.outcome = "partial"
             self.store.finish_run(
-                run_id, result.outcome, dict(result.counts), error, result.reported()
+                run_id,
+                result.outcome,
+                dict(result.counts),
+                error,
+                result.reported(),
+                result.media.to_dict() if result.media else None,
             )
             bound.info(
                 "run finished",
@@ -251,6 +327,15 @@ class Engine:
             )
             self.monitor.finished(result)
         return result
+
+    def _flush(self, rt: MappingRuntime, result: RunResult) -> None:
+        """Every endpoint saves what it kept back; one that cannot is reported."""
+        for name, endpoint in rt.endpoints.items():
+            try:
+                endpoint.flush()
+            except SyncdError as exc:
+                result.failures.append(Problem(name, None, str(exc), "error"))
+                log.error("cannot save", endpoint=name, error=str(exc))
 
     # -- applying --------------------------------------------------------------------------------
     def apply(
@@ -262,101 +347,38 @@ class Engine:
         result: RunResult,
         bound: Any,
         should_stop: Callable[[], bool] | None = None,
+        broker: MediaBroker | None = None,
     ) -> bool:
-        """Apply the plan's writes in order; True when ``should_stop`` cut it short.
-
-        Each write's journal entry is opened (with the create's intent) before it is sent and
-        closed in the same transaction as the state facts its answer established.
-        """
-        writes = Writes(
-            rt.endpoints,
-            rt.statuses,
-            rt.policy,
+        """Apply the plan's writes (side by side where they are independent, see
+        ``syncd.sync.applier``); True when ``should_stop`` cut it short. The media the writes
+        will upload is downloaded first, side by side."""
+        broker = broker or self.broker(rt)
+        broker.prefetch(media_sources(plan.actions))
+        writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker)
+        applier = Applier(
+            self.store,
+            self.monitor,
+            rt,
+            run_id,
+            result,
+            bound,
             natives,
-            lambda source, item: self._fetch(rt, source, item),
-            rt.media_dir,
+            writes,
+            should_stop,
+            dispatch=self.dispatch(),
         )
-        for action in plan.actions:
-            if should_stop is not None and should_stop():
-                bound.info("stopping between writes", remaining=len(plan.actions))
-                return True
-            kind = label(action)
-            ep = action.endpoint
-            link = getattr(action, "link", None)
-            entry: int | None = None
-            try:
-                prepared = writes.prepare(action)
-                entry = self.store.journal_begin(
-                    run_id, rt.name, ep, kind, link, intent=prepared.intent
-                )
-                changes = prepared.send()
-            except LandedWrong as exc:
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                self._failed(rt, entry, action, kind, str(exc), result, bound, exc.changes)
-                natives.apply(exc.changes)
-                continue
-            except FatalError as exc:
-                if entry is not None:
-                    with self.store.transaction() as conn:
-                        self.store.journal_end(conn, entry, "failed", detail=str(exc))
-                raise
-            except (SyncdError, NotImplementedError) as exc:
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                # a create whose outcome is unknown stays in doubt until a later run sees it
-                doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
-                self._failed(rt, entry, action, kind, str(exc), result, bound, doubt=doubt)
-                continue
-            except Exception as exc:  # a connector met an answer it does not understand
-                entry = entry or self.store.journal_begin(run_id, rt.name, ep, kind, link)
-                message = (
-                    f"{ep}: unexpected {type(exc).__name__} ({exc}) while writing; the object "
-                    "is skipped (please report this with --log-level debug output)"
-                )
-                bound.debug("write crashed", endpoint=ep, action=kind, exc_info=True)
-                doubt = isinstance(action, CreateNote)
-                self._failed(rt, entry, action, kind, message, result, bound, doubt=doubt)
-                continue
-            with self.store.transaction() as conn:
-                self.store.apply(conn, rt.name, changes)
-                native = next((c.native for c in changes if isinstance(c, Bind)), None)
-                self.store.journal_end(conn, entry, "done", native=native)
-            natives.apply(changes)
-            result.counts[kind] += 1
-            self.monitor.action(rt.name, kind, ep, True)
-        return False
+        return applier.run(plan.actions)
 
-    def _failed(
-        self,
-        rt: MappingRuntime,
-        entry: int,
-        action: Action,
-        kind: str,
-        message: str,
-        result: RunResult,
-        bound: Any,
-        changes: list[StateChange] | None = None,
-        *,
-        doubt: bool = False,
-    ) -> None:
-        with self.store.transaction() as conn:
-            if changes:
-                self.store.apply(conn, rt.name, changes)
-            self.store.journal_end(conn, entry, "doubt" if doubt else "failed", detail=message)
-        result.counts["failed"] += 1
-        problem = Problem(
-            action.endpoint, getattr(action, "link", None), f"{kind}: {message}", "error"
-        )
-        result.failures.append(problem)
-        bound.warning(
-            "write failed", endpoint=action.endpoint, action=kind, link=problem.link, error=message
-        )
-        self.monitor.action(rt.name, kind, action.endpoint, False)
 
-    def _fetch(self, rt: MappingRuntime, source: str, item: Item) -> LocalMedia:
-        assert item.media is not None
-        media = fetch_validated(rt.endpoints[source], item, rt.media_dir / source)
-        self.store.remember_media(rt.name, source, item.media.token, media.sha256, media.size)
-        return media
+def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:
+    """(source endpoint, item) of every upload the plan asks for."""
+    out: list[tuple[str, Item]] = []
+    for action in actions:
+        if isinstance(action, CreateItem) and action.media_source and action.media_item:
+            out.append((action.media_source, action.media_item))
+        elif isinstance(action, SetMedia):
+            out.append((action.source, action.source_item))
+    return out
 
 
 def plan_only(store: StateStore, rt: MappingRuntime, **options: bool) -> Plan:

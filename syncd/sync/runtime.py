@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -20,9 +22,14 @@ from syncd.connectors.base import Endpoint
 from syncd.core.policy import Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import ConfigError, SyncdError
+from syncd.media.cache import MediaCache
+from syncd.media.cache import default_root as default_cache_root
 from syncd.media.thumbs import poster_maker
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor, RunResult
+
+if TYPE_CHECKING:
+    from syncd.sync.sessions import Sessions
 
 APP = "syncd"
 
@@ -72,7 +79,29 @@ def open_store(config: Config, *, upgrade: bool = True, repair: bool = True) -> 
 
 
 def media_dir(config: Config) -> Path:
-    return config.media_dir or data_dir() / "media"
+    """The media cache's folder: ``media.cache`` (or ``media_dir``), else the platform's."""
+    return config.media.cache or default_cache_root()
+
+
+_CACHES: dict[tuple[Path, int], MediaCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def media_cache(config: Config) -> MediaCache:
+    """One cache object per folder in a process, so that runs going on side by side (the
+    service's mappings) share its pins and its eviction lock."""
+    key = (media_dir(config), config.media.cache_size)
+    with _CACHES_LOCK:
+        cache = _CACHES.get(key)
+        if cache is None:
+            try:
+                cache = _CACHES[key] = MediaCache(key[0], key[1])
+            except OSError as exc:
+                raise ConfigError(
+                    f"{config.path}: media.cache: cannot use {key[0]} for the media cache "
+                    f"({exc.strerror or exc}); point media.cache at a folder syncd may write"
+                ) from None
+        return cache
 
 
 def open_endpoints(
@@ -86,6 +115,7 @@ def open_endpoints(
             system = config.systems[name]
             try:
                 endpoint = open_endpoint(system.type, name, dict(system.settings), dict(selector))
+                endpoint.media_attempts = config.media.attempts
             except ConfigError as exc:
                 raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
             endpoint.dry_run = dry_run
@@ -131,6 +161,7 @@ def build_runtime(
         min_delete_guard=mapping.min_delete_guard,
         capabilities={name: ep.capabilities for name, ep in endpoints.items()},
         match={name: re.compile(p) for name, p in mapping.match.items()},
+        side_by_side=frozenset(n for n, ep in endpoints.items() if ep.write_concurrency > 1),
     )
     return MappingRuntime(
         name=mapping.name,
@@ -138,7 +169,9 @@ def build_runtime(
         policy=policy,
         statuses=StatusTable.from_rows(mapping.statuses),
         full_sync_every=mapping.full_sync_every,
-        media_dir=media_dir(config) / mapping.name,
+        media_dir=media_dir(config),
+        cache=media_cache(config),
+        media_concurrency=config.media.concurrency,
     )
 
 
@@ -170,9 +203,12 @@ def run_mapping(
     allow_empty: bool = False,
     force_deletes: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    sessions: Sessions | None = None,
 ) -> RunResult:
-    """One pass of one mapping: what ``run --once`` and each scheduled job do."""
-    with mapping_runtime(config, mapping) as rt:
+    """One pass of one mapping: what ``run --once`` and each scheduled job do. The service
+    passes its ``sessions``, which keep the endpoints open between runs."""
+    opened = sessions.runtime(config, mapping) if sessions else mapping_runtime(config, mapping)
+    with opened as rt:
         return Engine(store, monitor).run(
             rt, allow_empty=allow_empty, force_deletes=force_deletes, should_stop=should_stop
         )

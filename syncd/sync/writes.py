@@ -15,9 +15,8 @@ facts the write established, computed from the system's answer, never from what 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from syncd.connectors.base import Endpoint
@@ -37,13 +36,13 @@ from syncd.core.actions import (
     UpdateNote,
 )
 from syncd.core.fingerprints import media_fingerprint, note_fingerprint, status_fingerprint
-from syncd.core.model import Item, LocalMedia, NewItem, NewNote
+from syncd.core.model import Item, LocalMedia, NewItem, NewNote, Note
 from syncd.core.policy import Policy
 from syncd.core.recorded import ORDER_LINK, Recorded
 from syncd.core.statuses import StatusTable
 from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
 from syncd.errors import NotFound, SkippableError, SyncdError
-from syncd.media.images import validate as validate_media
+from syncd.sync.media import MediaBroker
 
 
 class LandedWrong(SkippableError):
@@ -59,6 +58,10 @@ class Prepared:
     send: Callable[[], list[StateChange]]
     intent: dict[str, Any] | None = None
     """What the journal keeps before a create is sent, to recognise it if the answer is lost."""
+    note: NewNote | None = None
+    """A note to create, for an endpoint that creates several in one request (``create_notes``);
+    ``finish`` then checks what the system made of it, as ``send`` does for one."""
+    finish: Callable[[Note], list[StateChange]] | None = None
 
 
 class Natives:
@@ -90,19 +93,16 @@ class Natives:
         return native
 
 
-MediaFetcher = Callable[[str, Item], LocalMedia]
-
-
 @dataclass
 class Writes:
-    """The handlers of one run: they know the mapping's endpoints, status table and ids."""
+    """The handlers of one run: they know the mapping's endpoints, status table and ids, and
+    the run's media broker (which knows media by content)."""
 
     endpoints: dict[str, Endpoint]
     statuses: StatusTable
     policy: Policy
     natives: Natives
-    fetch: MediaFetcher
-    media_dir: Path = Path(".")
+    media: MediaBroker
     _handlers: dict[type, Callable[..., Prepared]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -136,17 +136,20 @@ class Writes:
 
         def send() -> list[StateChange]:
             media = None
+            what = f"media of {action.item.name!r}"
             if action.media_source and action.media_item is not None:
-                media = self.fetch(action.media_source, action.media_item)
+                media = self._fetch(ep, action.media_source, action.media_item, what)
             new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
-            created = endpoint.create_item(new)
+            with self._upload_reported(ep, what, media is not None):
+                created = endpoint.create_item(new)
             changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
             problems = []
             if media is not None:
                 if created.media is None:
                     problems.append("the new item shows no media")
                 else:
-                    fp = media_fingerprint(ep, created.media)
+                    self.media.uploaded(ep, created.media.token, media, what)
+                    fp = media_fingerprint(ep, replace(created.media, sha256=media.sha256))
                     changes.append(Record(action.link, ep, "media", fp, action.media_gen))
             if status is not None and action.status is not None:
                 if not self._status_holds(ep, created, action.status):
@@ -200,14 +203,38 @@ class Writes:
         item_id = self.natives.require(action.link, ep, "item")
 
         def send() -> list[StateChange]:
-            media = self.fetch(action.source, action.source_item)
-            item = endpoint.set_media(item_id, media)
+            what = f"media of {action.source_item.name!r}"
+            media = self._fetch(ep, action.source, action.source_item, what)
+            with self._upload_reported(ep, what):
+                item = endpoint.set_media(item_id, media)
             if item.media is None:
+                self.media.refused(ep, what, "the item shows no media after the upload")
                 raise LandedWrong(f"{ep}: item {item_id} shows no media after the upload")
-            fp = media_fingerprint(ep, item.media)
+            self.media.uploaded(ep, item.media.token, media, what)
+            fp = media_fingerprint(ep, replace(item.media, sha256=media.sha256))
             return [Record(action.link, ep, "media", fp, action.gen)]
 
         return Prepared(send)
+
+    def _fetch(self, ep: str, source: str, item: Item, what: str) -> LocalMedia:
+        """The source's media, checked; a refusal is in the transfer report of ``ep``."""
+        try:
+            return self.media.fetch(source, item)
+        except SkippableError as exc:
+            message = f"{what}: {exc}"
+            self.media.refused(ep, what, message)
+            raise SkippableError(message) from exc
+
+    @contextlib.contextmanager
+    def _upload_reported(self, ep: str, what: str, uploading: bool = True) -> Iterator[None]:
+        """A failed upload (after its last attempt, and the connector's clean-up) is in the
+        transfer report, with the reason."""
+        try:
+            yield
+        except (SyncdError, NotImplementedError) as exc:
+            if uploading:
+                self.media.refused(ep, what, str(exc))
+            raise
 
     def _set_order(self, endpoint: Endpoint, action: SetOrder) -> Prepared:
         ep = action.endpoint
@@ -256,8 +283,7 @@ class Writes:
             "fp": note_fingerprint(expected.content),
         }
 
-        def send() -> list[StateChange]:
-            note = endpoint.create_note(asked)
+        def finish(note: Note) -> list[StateChange]:
             bind = Bind(
                 action.link, "note", ep, note.id, item=action.item_link, parent=action.parent_link
             )
@@ -282,7 +308,7 @@ class Writes:
                 "it was removed again so that nothing wrong stays there"
             )
 
-        return Prepared(send, intent)
+        return Prepared(lambda: finish(endpoint.create_note(asked)), intent, asked, finish)
 
     def _update_note(self, endpoint: Endpoint, action: UpdateNote) -> Prepared:
         ep = action.endpoint
@@ -301,12 +327,3 @@ class Writes:
             return [Record(action.link, ep, "content", fp, action.gen)]
 
         return Prepared(send)
-
-
-def fetch_validated(endpoint: Endpoint, item: Item, dest: Path) -> LocalMedia:
-    """Download an item's media and check it before it goes anywhere."""
-    assert item.media is not None
-    dest.mkdir(parents=True, exist_ok=True)
-    media = endpoint.fetch_media(item, dest)
-    validate_media(media)
-    return media

@@ -45,7 +45,9 @@ def test_export_writes_media_in_order_with_locators_status_and_notes(tmp_path: P
     written = read_session(folder / "dailies.csc")
     assert [m.name for m in written.media] == ["sh020", "sh010"]
     second = written.media[1]
-    assert second.locators.paths == (str(sh010.path.resolve()),)
+    (kept,) = second.locators.paths  # the session's own copy, by content
+    assert Path(kept) == (folder / ".syncd" / "media" / f"{sh010.sha256[:16]}-sh010.png").resolve()
+    assert Path(kept).read_bytes() == sh010.path.read_bytes()
     assert second.locators.short_hashes == (short_hash(sh010.path),)
     assert second.groups == ("wfa",)
     data = parse_user_data(second.user_data)

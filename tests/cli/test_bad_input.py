@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd import logs
 from syncd.cli.main import main
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.cli.bad_input import (
     CONFIG,
     ENV,

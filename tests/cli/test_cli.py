@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+import syncd as syncd_package
 
 CONFIG = """\
 state: sqlite:///state.db
@@ -187,6 +190,45 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "<group>Approved</group>" in session
     again = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
     assert again.returncode == 0, again.stderr  # starts afresh every time
+
+
+def test_demo_without_the_standins_says_what_to_install(tmp_path: Path) -> None:
+    """A ``pip install syncd`` has no stand-ins: the demo names the package, not a traceback."""
+    hide_standins = (
+        "import sys; sys.modules['syncd_standins'] = None; "  # what a missing package looks like
+        "from syncd.cli import main; sys.exit(main(['demo', '--dir', 'demo']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", hide_standins],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "syncd: the demo runs on the SyncSketch and ShotGrid stand-ins (syncd-standins), which "
+        "are not installed; from a syncd checkout: pip install -e ./standins"
+    ]
+    assert not (tmp_path / "demo").exists()
+
+
+def test_only_the_demo_imports_the_standins() -> None:
+    """The syncd wheel carries no stand-ins, so any other import of them breaks an install."""
+    package = Path(syncd_package.__file__).parent
+    importers = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            if any(n.partition(".")[0] == "syncd_standins" for n in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"cli/demo.py"}
 
 
 def test_a_closed_pipe_ends_quietly(project: Path) -> None:

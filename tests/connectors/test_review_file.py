@@ -8,7 +8,7 @@ import pytest
 
 from syncd.connectors.file.endpoint import FileEndpoint
 from syncd.connectors.file.review_file import ReviewFileError
-from syncd.core.model import NewItem, NewNote
+from syncd.core.model import NewItem, NewNote, NoteContent
 
 
 def endpoint(tmp_path: Path, text: str | None = None) -> FileEndpoint:
@@ -77,7 +77,44 @@ def test_what_syncd_wrote_from_another_system_reads_back(tmp_path: Path) -> None
 def test_a_hand_written_copy_of_a_synced_item_is_refused(tmp_path: Path) -> None:
     ep = endpoint(tmp_path)
     ep.create_item(NewItem(name="sh010", link="L1"))
+    ep.flush()  # the end of a run
     with ep.path.open("a") as handle:
         handle.write("- name: SH010\n")
     with pytest.raises(ReviewFileError, match="the name is also used by items\\[0\\]"):
         FileEndpoint("file", ep.folder, "dailies").snapshot()
+
+
+def test_a_runs_writes_are_saved_once_and_survive_a_crash(tmp_path: Path) -> None:
+    ep = endpoint(tmp_path)
+    item = ep.create_item(NewItem(name="sh010", link="L1"))
+    saves: list[int] = []
+    save = ep._save
+    ep._save = lambda doc: (saves.append(1), save(doc))[1]  # type: ignore[method-assign]
+    notes = [
+        ep.create_note(NewNote(item=item.id, text=f"note {n}", link=f"N{n}")) for n in range(50)
+    ]
+    ep.update_note(notes[0].id, NoteContent("note 0, edited"))
+    ep.delete_note(notes[1].id)
+    assert saves == []  # nothing rewritten while the run writes
+    assert ep.pending.exists()
+    # the process dies here: a fresh endpoint (the next run) replays the pending log first
+    fresh = FileEndpoint("file", ep.folder, "dailies")
+    texts = [n.text for n in fresh.snapshot().notes]
+    assert texts == ["note 0, edited", *(f"note {n}" for n in range(2, 50))]
+    assert not fresh.pending.exists()
+    assert "note 0, edited" in fresh.path.read_text()
+    # replaying again (a log that was already applied) changes nothing
+    assert [n.text for n in FileEndpoint("file", ep.folder, "dailies").snapshot().notes] == texts
+
+
+def test_a_person_saving_the_file_during_a_run_keeps_their_edit(tmp_path: Path) -> None:
+    ep = endpoint(tmp_path)
+    item = ep.create_item(NewItem(name="sh010", link="L1"))
+    ep.flush()
+    ep.create_note(NewNote(item=item.id, text="from syncd", link="N1"))
+    text = ep.path.read_text().replace("name: sh010", "name: sh010\n  status: approved")
+    ep.path.write_text(text)
+    ep.flush()
+    saved = FileEndpoint("file", ep.folder, "dailies").snapshot()
+    assert saved.items[0].status == "approved"
+    assert [n.text for n in saved.notes] == ["from syncd"]

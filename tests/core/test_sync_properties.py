@@ -4,16 +4,25 @@ A hypothesis state machine plays users on three in-memory reviews and runs the r
 real (SQLite) state database. Every note a user writes carries a unique token, so after fault-free
 runs we can check the two promises users rely on: every note that was not deleted (with deletes
 on) exists exactly once on every endpoint, and every endpoint shows the same review.
+
+Writes go out three at a time per endpoint, and complete in an order hypothesis chooses
+(``SteppedDispatch``): out-of-order answers, failures among writes in flight, and crashes that
+leave other writes in flight landed or not, as a killed process would.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import re
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,6 +35,7 @@ from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.applier import Dispatch
 from syncd.sync.engine import Engine, MappingRuntime
 
 EPS = ("a", "b", "c")
@@ -40,6 +50,50 @@ ITEM_NAMES = ("sh010", "sh020", "sh030", "sh040")
 BLOBS = (b"one", b"two", b"three")
 
 _TEMPLATE: Path | None = None
+
+
+class SteppedDispatch(Dispatch):
+    """Writes "in flight" complete one at a time, in an order ``rng`` picks, in this thread.
+
+    When a run ends on a crash, each write still in flight has landed or not, at random: a
+    killed process may or may not have got its request out.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__()
+        self.rng = rng
+        self.pending: list[tuple[Future[Any], Callable[[], Any]]] = []
+
+    def pool(self, endpoint: str, size: int) -> Executor:
+        return _Deferred(self)
+
+    def wait_any(self, futures: Iterable[Future[Any]]) -> set[Future[Any]]:
+        wanted = set(futures)
+        waiting = [entry for entry in self.pending if entry[0] in wanted]
+        future, send = waiting[self.rng.randrange(len(waiting))]
+        self.pending.remove((future, send))
+        try:
+            future.set_result(send())
+        except BaseException as exc:  # a Crash included: the applier meets it as a kill
+            future.set_exception(exc)
+        return {future}
+
+    def close(self) -> None:
+        left, self.pending = self.pending, []
+        for _, send in left:
+            if self.rng.random() < 0.5:
+                with contextlib.suppress(BaseException):  # nobody is left to hear the answer
+                    send()
+
+
+class _Deferred(Executor):
+    def __init__(self, dispatch: SteppedDispatch) -> None:
+        self.dispatch = dispatch
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.dispatch.pending.append((future, lambda: fn(*args, **kwargs)))
+        return future
 
 
 def fresh_store(tmp: Path) -> StateStore:
@@ -78,11 +132,15 @@ class ReviewSync(RuleBasedStateMachine):
                 deletes=self.deletes,
                 conflicts=LAST_WRITER,
                 max_delete_share=1.0,
+                side_by_side=frozenset(EPS),
             ),
             statuses=TABLE,
             media_dir=self.tmp / "media",
         )
-        self.engine = Engine(self.store)
+        for endpoint in self.rt.endpoints.values():
+            endpoint.write_concurrency = 3
+        self.order = random.Random(0)
+        self.engine = Engine(self.store, dispatch=lambda: SteppedDispatch(self.order))
         self.synced_clean = False
         self.unrecorded: dict[str, set[str]] = {}
         """Per endpoint, notes the last run wrote but did not record (cut short)."""
@@ -241,8 +299,12 @@ class ReviewSync(RuleBasedStateMachine):
             st.sampled_from([None, None, None, "fail", "crash"]), min_size=1, max_size=12
         ),
         phase=st.sampled_from(["before", "after"]),
+        order=st.randoms(use_true_random=False),
     )
-    def sync_with_faults(self, verdicts: list[str | None], phase: str) -> None:
+    def sync_with_faults(
+        self, verdicts: list[str | None], phase: str, order: random.Random
+    ) -> None:
+        self.order = order
         queue = list(verdicts)
 
         def fault(op: str, when: str) -> str | None:
@@ -272,8 +334,9 @@ class ReviewSync(RuleBasedStateMachine):
         self.sync(trusting=False)
         self.synced_clean = False
 
-    @rule()
-    def sync_clean(self) -> None:
+    @rule(order=st.randoms(use_true_random=False))
+    def sync_clean(self, order: random.Random) -> None:
+        self.order = order
         self.sync()
         self.sync()
         writes = sum(r.writes for r in self.reviews.values())

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
+
 from syncd.connectors.notetext import parse
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import all_notes, read_review
 
 REVIEW = "Dailies"

@@ -149,7 +149,10 @@ def test_review_file_and_cinesync_stay_in_step(tmp_path: Path) -> None:
     assert [m.name for m in written.media] == ["sh010", "sh020", "sh030"]
     first = written.media[0]
     png = tmp_path / "reviews" / "media" / "sh010.png"
-    assert first.locators.paths == (str(png.resolve()),)
+    (kept,) = first.locators.paths  # the session's own copy: the media cache's come and go
+    assert Path(kept).parent == (tmp_path / "sessions" / ".syncd" / "media").resolve()
+    assert Path(kept).name.endswith("-sh010.png")
+    assert Path(kept).read_bytes() == png.read_bytes()
     assert first.locators.short_hashes == (short_hash(png),)
     assert first.groups == ("Waiting for approval",)
     assert written.media[1].groups == ("Retake",)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import (
     kitsu_endpoint,
     kitsu_system,

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import save_config, syncd, writes
 from tests.e2e.sides import FileSide, KitsuSide, ShotGridSide, SyncSketchSide, Thread
 from tests.kitsu.builders import ZouRest, build_review

@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import run_in_process, run_once, save_config, writes
 from tests.e2e.sides import REVIEW, FileSide, ShotGridSide, SyncSketchSide
 from tests.support.faultproxy import FaultProxy, Faults, WriteCount, rest_writes, shotgrid_writes

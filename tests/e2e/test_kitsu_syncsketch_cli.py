@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import (
     journal_done,
     kill_mid_run,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import save_config, syncd, writes
 from tests.e2e.sides import FileSide, SyncSketchSide
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd.connectors.notetext import parse
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.e2e.helpers import (
     journal_done,
     kill_mid_run,

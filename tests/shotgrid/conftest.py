@@ -6,8 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import shotgun_api3
-
-from syncd.standins.shotgrid import ShotGridStandIn
+from syncd_standins.shotgrid import ShotGridStandIn
 
 SCRIPT, KEY = "syncd", "KEY"
 

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from shotgun_api3.lib import mockgun
+from syncd_standins.shotgrid import ShotGridStandIn
 
 from syncd.connectors import notetext, open_endpoint
 from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid.endpoint import ShotGridEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person, Snapshot
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
-from syncd.standins.shotgrid import ShotGridStandIn
 from tests.connectors.contract import EndpointContract, PNG_1x1
 from tests.shotgrid.conftest import KEY, SCRIPT
 from tests.shotgrid.mockgun_schema import mockgun_site
@@ -442,18 +442,59 @@ def test_created_item_with_media_and_download(live: Site, tmp_path: Path) -> Non
     )
 
 
-def test_failed_upload_leaves_no_half_created_version(live: Site, tmp_path: Path) -> None:
-    endpoint = live.endpoint()
-    endpoint.snapshot()
+UPLOAD_PATHS = [
+    pytest.param(True, "storage", id="direct-to-storage"),
+    pytest.param(False, "upload_file", id="multipart-form"),
+]
+
+
+def _png(tmp_path: Path) -> LocalMedia:
     path = tmp_path / "frame.png"
     path.write_bytes(PNG_1x1)
-    media = LocalMedia(path, hashlib.sha256(PNG_1x1).hexdigest(), "frame.png", len(PNG_1x1))
-    live.standin.fail_next(100, 500, method="upload_file")
+    return LocalMedia(path, hashlib.sha256(PNG_1x1).hexdigest(), "frame.png", len(PNG_1x1))
+
+
+def _attachments(live: Site, version_id: int) -> list[int]:
+    link = {"type": "Version", "id": version_id}
+    return [a["id"] for a in live.store.find("Attachment", [["attachment_links", "is", link]])]
+
+
+@pytest.mark.parametrize(("direct", "step"), UPLOAD_PATHS)
+def test_failed_upload_leaves_no_half_created_version(
+    live: Site, tmp_path: Path, direct: bool, step: str
+) -> None:
+    live.standin.direct_uploads = direct
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    live.standin.fail_next(100, 500, method=step)
     with pytest.raises(RetriableError, match="upload failed 3 times"):
-        endpoint.create_item(NewItem(name="sh030_v1", link="x", media=media))
+        endpoint.create_item(NewItem(name="sh030_v1", link="x", media=_png(tmp_path)))
     live.standin.reset()
     assert live.store.find("Version", [["code", "is", "sh030_v1"]]) == []
     assert len(endpoint.snapshot().items) == 3
+
+
+@pytest.mark.parametrize(("direct", "step"), UPLOAD_PATHS)
+def test_lost_upload_answers_leave_one_attachment(
+    live: Site, tmp_path: Path, direct: bool, step: str
+) -> None:
+    """An attempt lands and its answer is lost: the field is read before sending again, so
+    the Version ends with one new movie Attachment, the one its field holds."""
+    live.standin.direct_uploads = direct
+    endpoint = live.endpoint()
+    version = live.versions[1]["id"]
+    first = endpoint.set_media(str(version), _png(tmp_path))
+    before = _attachments(live, version)
+    live.standin.fail_next(1, 502, method="api_link_file" if direct else step, after_commit=True)
+    item = endpoint.set_media(str(version), _png(tmp_path))
+    assert item.media is not None and item.media != first.media
+    new = set(_attachments(live, version)) - set(before)
+    movies = [
+        a
+        for a in new
+        if live.store.find_one("Attachment", [["id", "is", a]], ["sg_type"])["sg_type"] == "File"
+    ]
+    assert movies == [int(item.media.token)]
 
 
 def test_missing_field_error_names_field_and_option(live: Site) -> None:
@@ -494,3 +535,51 @@ def test_empty_playlist_reads_without_empty_in_filters(shotgrid_standin: ShotGri
     snap = endpoint.snapshot()
     assert snap.items == () and snap.notes == ()
     assert endpoint.snapshot(snap) == Snapshot(cursor=snap.cursor, extra=snap.extra)
+
+
+def _notes_on(live: Site) -> list[str]:
+    rows = [row for kind in ("Note", "Reply") for row in live.store.find(kind, [], ["content"])]
+    return sorted(row["content"] for row in rows)
+
+
+def test_notes_go_in_one_batch_and_read_back_as_written(live: Site) -> None:
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1, v2 = (str(v["id"]) for v in live.versions[:2])
+    asked = [NewNote(item=v1, text=f"n{n}", link=f"L{n}") for n in range(3)]
+    asked.append(NewNote(item=v2, text="with a frame", link="L9", frame=12))
+    made, _, seen = live.calls(endpoint, lambda: endpoint.create_notes(asked))
+    assert seen == 1 and live.standin.count("batch") == 1
+    assert all(not isinstance(m, Exception) for m in made)
+    snap = {n.id: n for n in endpoint.snapshot().notes}
+    assert [snap[m.id] for m in made] == made  # type: ignore[union-attr]
+    assert [m.text for m in made] == ["n0", "n1", "n2", "with a frame"]  # type: ignore[union-attr]
+
+
+def test_lost_batch_answer_is_looked_for_not_sent_again(live: Site) -> None:
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1 = str(live.versions[0]["id"])
+    live.standin.fail_next(1, 502, method="batch", after_commit=True)
+    made = endpoint.create_notes([NewNote(item=v1, text=f"n{n}", link=f"L{n}") for n in range(3)])
+    assert all(not isinstance(m, Exception) for m in made)
+    assert live.standin.count("batch") == 1  # looked for, never resent
+    assert _notes_on(live) == ["n0", "n1", "n2"]
+
+
+def test_refused_batch_falls_back_to_one_note_at_a_time(live: Site) -> None:
+    """A fault refuses the whole transaction; each note is then sent alone, so one bad note
+    fails alone and the others land."""
+    endpoint = live.endpoint()
+    endpoint.snapshot()
+    v1 = str(live.versions[0]["id"])
+    live.standin.fault_next(1, "Simulated database timeout", method="batch")
+    made = endpoint.create_notes(
+        [
+            NewNote(item=v1, text="a", link="L1"),
+            NewNote(item="999999", text="on nothing", link="L2"),
+            NewNote(item=v1, text="b", link="L3"),
+        ]
+    )
+    assert [isinstance(m, Exception) for m in made] == [False, True, False]
+    assert _notes_on(live) == ["a", "b"]

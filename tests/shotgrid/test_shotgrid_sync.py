@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from syncd_standins.shotgrid import ShotGridStandIn
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
 from syncd.connectors.shotgrid.endpoint import ShotGridEndpoint
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
-from syncd.standins.shotgrid import ShotGridStandIn
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunResult
 from tests.shotgrid.conftest import KEY, SCRIPT

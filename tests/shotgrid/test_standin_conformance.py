@@ -7,6 +7,7 @@ stand-in exercise the same wire protocol as production.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,7 @@ from typing import Any
 
 import pytest
 import shotgun_api3
-
-from syncd.standins.shotgrid import ShotGridStandIn
+from syncd_standins.shotgrid import ShotGridStandIn
 
 UTC = dt.UTC
 
@@ -42,11 +42,52 @@ def _ids(rows: list[dict[str, Any]]) -> list[int]:
     return [row["id"] for row in rows]
 
 
-def test_info_advertises_a_site_without_direct_cloud_uploads(sg, shotgrid_standin):
+def test_info_advertises_direct_uploads_of_movies_like_a_hosted_site(sg, shotgrid_standin):
     info = sg.info()
     assert tuple(info["version"]) >= (7, 4, 0)
-    assert info["s3_direct_uploads_enabled"] is False
+    assert info["s3_direct_uploads_enabled"] is True
+    assert info["s3_enabled_upload_types"] == {"Version": ["sg_uploaded_movie"]}
     assert shotgrid_standin.count("info") >= 1
+
+
+def test_a_site_without_direct_uploads_can_be_played(connect, shotgrid_standin):
+    shotgrid_standin.direct_uploads = False
+    assert connect().info()["s3_direct_uploads_enabled"] is False
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct-to-storage", "multipart-form"])
+def test_a_large_movie_upload_streams_through_the_official_client(
+    connect, shotgrid_standin, tmp_path: Path, direct: bool
+):
+    """``upload()`` as a studio script calls it: above 20 MB a hosted site gets the movie in
+    parts PUT to storage, a site without direct uploads as one multipart form; either way the
+    stand-in writes it to disk as it arrives and serves the very bytes back."""
+    shotgrid_standin.direct_uploads = direct
+    sg = connect()
+    _, _, versions = _project_with_versions(sg, 1)
+    movie = tmp_path / "sh010_v002.mov"
+    block = bytes(range(256)) * 4096  # 1 MiB that does not compress
+    with movie.open("wb") as out:
+        for n in range(45):
+            out.write(block[n:] + block[:n])
+    attachment_id = sg.upload(
+        "Version", versions[0]["id"], str(movie), field_name="sg_uploaded_movie"
+    )
+    version = sg.find_one("Version", [["id", "is", versions[0]["id"]]], ["sg_uploaded_movie"])
+    assert version["sg_uploaded_movie"]["id"] == attachment_id
+    kept, _ = shotgrid_standin.store.file_path(attachment_id)
+    assert kept.stat().st_size == movie.stat().st_size
+    assert hashlib.sha256(kept.read_bytes()).digest() == hashlib.sha256(movie.read_bytes()).digest()
+    target = tmp_path / "back.mov"
+    sg.download_attachment(version["sg_uploaded_movie"], file_path=str(target))
+    assert target.read_bytes() == movie.read_bytes()
+    calls = shotgrid_standin.requests
+    if direct:
+        assert calls.count("api_get_upload_link_for_part") == 3  # 20 + 20 + 5 MB
+        assert calls.count("storage") == 3 and calls.count("upload_file") == 0
+    else:
+        assert calls.count("upload_file") == 1 and calls.count("storage") == 0
+    assert list(shotgrid_standin.store.spool.iterdir()) == []  # nothing left half stored
 
 
 def test_create_sets_audit_fields_and_playlist_versions_make_connections(sg, shotgrid_standin):
@@ -479,7 +520,7 @@ def test_store_seeding_and_inspection(shotgrid_standin, sg):
 
 def test_command_line_serves_until_stopped():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "syncd.standins.shotgrid", "--port", "0", "--script", "cli:K"],
+        [sys.executable, "-m", "syncd_standins.shotgrid", "--port", "0", "--script", "cli:K"],
         stdout=subprocess.PIPE,
         text=True,
     )

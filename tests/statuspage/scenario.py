@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from syncd_standins.shotgrid import ShotGridStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd.config import Config, load_config
 from syncd.errors import SyncdError
-from syncd.standins.shotgrid import ShotGridStandIn
-from syncd.standins.syncsketch import SyncSketchStandIn
 from syncd.state.store import StateStore
 from syncd.sync.runtime import open_store, run_mapping
 

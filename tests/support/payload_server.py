@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from syncd.standins import serve_in_background, shut_down
+from syncd_standins import serve_in_background, shut_down
 
 Reply = tuple[int, str, bytes]
 HTML = (200, "text/html", b"<html><body><h1>Welcome to nginx!</h1></body></html>")

@@ -12,8 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import requests
-
-from syncd.standins import serve_in_background, shut_down
+from syncd_standins import serve_in_background, shut_down
 
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "host"}

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-from syncd.standins.syncsketch import SyncSketchStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 
 def _official_client_class() -> Any:

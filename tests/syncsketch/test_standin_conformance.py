@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 import requests
-
-from syncd.standins.syncsketch import SyncSketchStandIn
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 
 @pytest.fixture
@@ -245,6 +244,57 @@ def test_add_media_and_new_version(
     assert [f["text"] for f in old] == ["on v1"] and [f["text"] for f in new] == ["on v2"]
 
 
+def test_a_large_upload_goes_to_disk_as_the_official_client_sends_it(
+    syncsketch_standin: SyncSketchStandIn, client: Any, review: dict, tmp_path
+) -> None:
+    """``add_media`` (a multipart form with a Content-Length) and a new version of it: the
+    stand-in writes the file to disk as it streams in, logs its size, not its bytes, and
+    serves it back from disk."""
+    movie = tmp_path / "shot020_v001.mp4"
+    block = bytes(range(256)) * 4096
+    with movie.open("wb") as out:
+        for n in range(24):
+            out.write(block[n:] + block[:n])
+    item = client.add_media(review["id"], str(movie), artist_name="bob", noConvertFlag=True)
+    version = client.add_media(
+        review["id"], str(movie), noConvertFlag=True, itemParentId=item["id"]
+    )
+    assert version["id"] == item["id"] and version["revision_id"] != item["revision_id"]
+    for revision in (item["revision_id"], version["revision_id"]):
+        kept = syncsketch_standin.store.media_path(item["id"], revision)
+        assert kept is not None and kept.stat().st_size == movie.stat().st_size
+    with requests.get(version["media_url"], stream=True, timeout=30) as answer:
+        assert int(answer.headers["Content-Length"]) == movie.stat().st_size
+        assert b"".join(answer.iter_content(1 << 20)) == movie.read_bytes()
+    logged = syncsketch_standin.requests.matching("POST", "/items/uploadToReview/")[-1].body
+    assert logged["files"]["reviewFile"] == {"filename": movie.name, "size": 24 << 20}
+    assert list(syncsketch_standin.store.spool.iterdir()) == []
+
+
+def test_a_chunked_upload_is_read_too(
+    syncsketch_standin: SyncSketchStandIn, review: dict, tmp_path
+) -> None:
+    from requests_toolbelt import MultipartEncoder
+
+    data = b"\x89PNG chunked" * 50_000
+    form = MultipartEncoder({"name": "sh030", "reviewFile": ("sh030.png", data, "image/png")})
+
+    def pieces() -> Any:
+        while piece := form.read(65536):
+            yield piece
+
+    answer = requests.post(
+        f"{syncsketch_standin.url}/items/uploadToReview/{review['id']}/",
+        data=pieces(),  # a generator: requests sends it chunked
+        params=auth(),
+        headers={"Content-Type": form.content_type},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    assert syncsketch_standin.store.media_bytes(answer.json()["id"]) == data
+    assert answer.json()["name"] == "sh030"
+
+
 def test_add_media_by_url(client: Any, review: dict) -> None:
     item = client.add_media_by_url(review["id"], "https://cdn.example/shot020.mov", "carol")
     assert item["external_url"] == "https://cdn.example/shot020.mov"
@@ -437,12 +487,26 @@ def test_latency_and_request_log(syncsketch_standin: SyncSketchStandIn) -> None:
     assert len(log) == 0
 
 
+def test_keep_alive_answers_do_not_wait_for_an_ack(
+    syncsketch_standin: SyncSketchStandIn, review: dict
+) -> None:
+    """Headers and body of an answer leave without Nagle's wait (which costs ~40 ms an answer
+    against a client's delayed ACK), small and large answers alike."""
+    with requests.Session() as session:
+        url = f"{syncsketch_standin.url}/api/v1/item/"
+        session.get(url, params=auth(), timeout=5)
+        started = time.monotonic()
+        for _ in range(25):
+            session.get(url, params={**auth(), "reviews__id": review["id"]}, timeout=5)
+        assert (time.monotonic() - started) / 25 < 0.02
+
+
 def test_command_line_serves_until_interrupted(syncsketch_api: Any) -> None:
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "syncd.standins.syncsketch",
+            "syncd_standins.syncsketch",
             "--port",
             "0",
             "--user",

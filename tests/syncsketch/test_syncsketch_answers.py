@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from syncd_standins.syncsketch import SyncSketchStandIn
 
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.connectors.contract import EndpointContract
 from tests.syncsketch.test_syncsketch_connector import Seeded
 

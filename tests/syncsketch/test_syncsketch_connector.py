@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd.connectors import open_endpoint
 from syncd.connectors.base import Endpoint
@@ -17,7 +18,6 @@ from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoin
 from syncd.connectors.syncsketch.endpoint import SyncSketchEndpoint
 from syncd.core.model import LocalMedia, NewItem, NewNote, NoteContent, Person
 from syncd.errors import ConfigError, FatalError, RetriableError, SkippableError
-from syncd.standins.syncsketch import SyncSketchStandIn
 from tests.connectors.contract import EndpointContract, PNG_1x1
 
 FAST_RETRY = {"attempts": 4, "backoff": 0.01}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from syncd_standins.syncsketch import SyncSketchStandIn
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
 from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
@@ -22,7 +23,6 @@ from syncd.core.model import NewNote, Person
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
-from syncd.standins.syncsketch import SyncSketchStandIn
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunResult
 

@@ -2,11 +2,12 @@
 
 ``session: dailies`` is ``<path>/dailies.csc``. Each media is an item (``<name>`` its name, the
 media's order the playlist's), each paragraph of a media's or a frame's notes a note, each drawn
-frame an image on a note of that frame (:mod:`.sketches`). Media get a ``<path>`` to the local
-file, the source's ``<url>`` when it has one, and a ``<shortHash>``; the status is shown as one of
-the media's groups (how reviewers filter) and read back from syncd's ``userData`` (:mod:`.meta`),
-never from groups. A marker ``[syncd:<id>]`` carries a note's id: syncd's link id for a note syncd
-wrote (``stores_links``), or the ``cs-…`` id given on first sight to a paragraph a user typed.
+frame an image on a note of that frame (:mod:`.sketches`). Media get a ``<path>`` to a local
+file the session keeps (:mod:`.store`), the source's ``<url>`` when it has one, and a
+``<shortHash>``; the status is shown as one of the media's groups (how reviewers filter) and read
+back from syncd's ``userData`` (:mod:`.meta`), never from groups. A marker ``[syncd:<id>]``
+carries a note's id: syncd's link id for a note syncd wrote (``stores_links``), or the ``cs-…``
+id given on first sight to a paragraph a user typed.
 cineSync has no threads nor authors: a reply follows the paragraph it answers, a name leads the
 paragraph, and ``userData`` keeps both. Other systems' attachments are left out
 (``expected_note``); a note's own image is its frame's drawings, kept whatever an edit says.
@@ -138,10 +139,14 @@ class CineSyncEndpoint(Endpoint):
             self._save()
 
     def flush(self) -> None:
-        """The run's writes are done: write the file once, then let other processes in."""
-        if self._dirty:
-            self._save()
-        self.files.unlock()
+        """The run's writes are done: write the file once, then let other processes in (also
+        when it cannot be written: the journal keeps the writes, and a service keeps this
+        endpoint open between runs)."""
+        try:
+            if self._dirty:
+                self._save()
+        finally:
+            self.files.unlock()
 
     def close(self) -> None:
         try:
@@ -259,7 +264,7 @@ class CineSyncEndpoint(Endpoint):
         taken = {e.data.id for e in self._load().items() if e.data is not None}
         ident = item.link if usable_id(item.link, taken) else mint(taken, "item", item.link)
         args = {"id": ident, "name": item.name, "status": item.status}
-        args["media"] = media_args(item.media)
+        args["media"] = media_args(self._keep(item.media))
         return self._item(self._write("create_item", args).entry(ident))
 
     def set_status(self, item_id: str, status: str) -> Item:
@@ -270,8 +275,12 @@ class CineSyncEndpoint(Endpoint):
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
         self._load().entry(item_id)
-        sheet = self._write("set_media", {"id": item_id, "media": media_args(media)})
+        sheet = self._write("set_media", {"id": item_id, "media": media_args(self._keep(media))})
         return self._item(sheet.entry(item_id))
+
+    def _keep(self, media: LocalMedia | None) -> LocalMedia | None:
+        """The session's own copy of ``media`` (what the engine gives may not last)."""
+        return None if media is None else self.files.keep_media(media)
 
     def set_order(self, item_ids: list[str]) -> list[str]:
         sheet = self._write("set_order", {"ids": list(item_ids)})

@@ -5,6 +5,7 @@
     sessions/.syncd/dailies.journal      the writes of a run that are not in the file yet
     sessions/.syncd/dailies.lock         held while a syncd process works on the session
     sessions/.syncd/drawings/            the images of drawn frames, by content
+    sessions/.syncd/media/               the media syncd put in the session, by content
 
 A run's writes change the session in memory, and the file is written once when they are done
 (``Endpoint.flush``): a run of 500 notes does not rewrite the file 500 times. The file is written
@@ -18,6 +19,11 @@ written would otherwise leave the state believing in notes the file never got (w
 the next run would delete them everywhere). The next run replays the journal; writing the file
 removes it.
 
+A media syncd puts in the session is kept in ``.syncd/media/`` (hard-linked from the copy the
+run was given when it can be, else copied), and the session's ``<path>`` names that file: the
+engine hands connectors its media cache's copies, which are named by their hash and come and go
+as the cache evicts, and cineSync plays a media from where the session says it is.
+
 The lock (``flock``) makes a second syncd process working on the same session (an event script
 while the service runs the mapping) wait for the first; where there is no ``flock`` (Windows),
 there is no lock.
@@ -28,9 +34,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +58,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 log = structlog.get_logger("syncd.cinesync")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 LOCK_WAIT = 120.0
 """Seconds a second syncd process waits for the session before giving up."""
 
@@ -66,6 +76,7 @@ class SessionFiles:
         self.journal = self.private / f"{name}.journal"
         self.lockfile = self.private / f"{name}.lock"
         self.drawings = self.private / "drawings"
+        self.media = self.private / "media"
         self._lock: IO[str] | None = None
 
     # -- reading -------------------------------------------------------------------------------
@@ -145,6 +156,27 @@ class SessionFiles:
             except (ValueError, KeyError, TypeError):
                 log.warning("a journal line cut short is left out", journal=str(self.journal))
         return ops
+
+    def keep_media(self, media: LocalMedia) -> LocalMedia:
+        """``media`` as a file of the session's own, named after it and kept by content."""
+        target = self.media / f"{media.sha256[:16]}-{_SAFE.sub('_', media.filename)}"
+        if not target.is_file():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+            try:
+                self.media.mkdir(parents=True, exist_ok=True)
+                tmp.unlink(missing_ok=True)
+                try:
+                    os.link(media.path, tmp)
+                except OSError:  # another file system, or none with hard links: a copy
+                    shutil.copyfile(media.path, tmp)
+                os.replace(tmp, target)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise SkippableError(
+                    f"{self.path}: cannot keep the media {media.filename!r} in {self.media} "
+                    f"({exc.strerror or exc})"
+                ) from None
+        return replace(media, path=target)
 
     def clear_journal(self) -> None:
         self.journal.unlink(missing_ok=True)

@@ -15,14 +15,17 @@ One file per review, ``<path>/<review>.yaml``; media next to it in ``<path>/medi
               - text: Done in v3.
 
 Add an item or a note by writing it; edit text, status or order in place; syncd adds the ``id``
-and ``syncd`` keys it needs on its next run (do not edit those). Writes are atomic (a temporary
-file renamed over the old one), so a crash never leaves half a file. A file that does not read as
-a review (a note without text, a frame of 0, two items with one name...) is refused whole, with
-the line to fix: see ``review_file``.
+and ``syncd`` keys it needs on its next run (do not edit those). A run's writes are logged as
+they land and saved into the file once, at the end of the run (``changes``); saving is atomic (a
+temporary file renamed over the old one), so a crash never leaves half a file, and a log left by
+a crash is replayed before the file is next read. A file that does not read as a review (a note
+without text, a frame of 0, two items with one name...) is refused whole, with the line to fix:
+see ``review_file``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -35,6 +38,7 @@ from typing import Any
 import yaml
 
 from syncd.connectors.base import Endpoint
+from syncd.connectors.file.changes import SAVE_EVERY, Index, PendingLog
 from syncd.connectors.file.document import Doc, author, author_text, now, sha256_file, stamp
 from syncd.connectors.file.review_file import read_review_file
 from syncd.core.capabilities import Capabilities
@@ -69,8 +73,13 @@ class FileEndpoint(Endpoint):
         self.path = folder / f"{_SAFE.sub('_', review)}.yaml"
         self.media_folder = folder / "media"
         self.reads = 0
-        self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
-        self._unsaved: tuple[tuple[int, int, int] | None, Doc] | None = None
+        self.pending = PendingLog(self.path.with_name(self.path.name + ".pending"))
+        self._work: tuple[tuple[int, int, int] | None, Doc, Index] | None = None
+        """The file as this endpoint last read or wrote it: its signature on disk, the parsed
+        data with this run's unsaved changes, and its index."""
+        self._unsaved: list[dict[str, Any]] = []
+        """This run's changes not yet saved into the file (also in the pending log)."""
+        self._ids_unsaved: tuple[tuple[int, int, int] | None, Doc] | None = None
 
     # -- the file ------------------------------------------------------------------------------
     def _signature(self) -> tuple[int, int, int] | None:
@@ -80,29 +89,71 @@ class FileEndpoint(Endpoint):
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def _load(self) -> Doc:
-        """The parsed file; reused while the file on disk is the one this endpoint wrote last.
-
-        Each write rewrites the file (atomically), so reparsing it before every write would make
-        a run quadratic in the size of the review.
-        """
+    def _parse(self) -> Doc:
         self.reads += 1
-        signature = self._signature()
-        if signature is None:
-            return Doc({"review": self.review, "items": []})
-        if self._cache is not None and self._cache[0] == signature:
-            return Doc(self._cache[1])
         try:
             data = read_review_file(self.path)  # checked whole: a bad file is refused whole
         except FileNotFoundError:
             return Doc({"review": self.review, "items": []})
         except OSError as exc:
             raise FatalError(f"{self.path}: cannot read the review file: {exc.strerror}") from None
-        self._cache = (signature, data)
         return Doc(data)
 
+    def _load(self) -> Doc:
+        """The file as it is on disk now, with every change syncd made to it applied.
+
+        Parsed again only when the file on disk changed (a person saved it); this run's unsaved
+        changes, and those a crashed run left in the pending log, are applied on top.
+        """
+        signature = self._signature()
+        if self._work is not None and self._work[0] == signature:
+            return self._work[1]
+        doc = self._parse()
+        index = Index(doc)
+        replay = self._unsaved or self.pending.read()
+        for change in replay:
+            with contextlib.suppress(NotFound):  # what a person removed since stays removed
+                index.apply(change, self.path)
+        self._work = (signature, doc, index)
+        if replay and not self._unsaved and not self.dry_run:
+            self._save(doc)  # a crashed run's writes, saved before anything else
+            self.pending.clear()
+        return doc
+
+    def _index(self) -> Index:
+        self._load()
+        assert self._work is not None
+        return self._work[2]
+
+    def _write(self, change: dict[str, Any]) -> None:
+        """Apply one write: in memory, logged (on disk before it counts as done), saved later."""
+        index = self._index()
+        index.apply(change, self.path)
+        self.pending.append(change)
+        self._unsaved.append(change)
+        if len(self._unsaved) >= SAVE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Save this run's writes into the file (once per run), then drop the pending log."""
+        if not self._unsaved:
+            return
+        doc = self._load()  # a file a person saved meanwhile gets the changes on top of theirs
+        try:
+            self._save(doc)
+        except OSError as exc:
+            raise FatalError(
+                f"{self.path}: cannot save the review file ({exc.strerror or exc}); the run's "
+                f"changes are kept in {self.pending.path.name} and saved by the next run"
+            ) from None
+        self._unsaved = []
+        self.pending.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.pending.close()
+
     def _save(self, doc: Doc) -> None:
-        self._cache = None
         self.folder.mkdir(parents=True, exist_ok=True)
         text = HEADER + yaml.dump(
             doc.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
@@ -116,10 +167,9 @@ class FileEndpoint(Endpoint):
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
+            self._work = None
             raise
-        signature = self._signature()
-        if signature is not None:
-            self._cache = (signature, doc.data)
+        self._work = (self._signature(), doc, Index(doc))
 
     def _assign_ids(self, doc: Doc) -> bool:
         """Give every item and note an id; True when the file needs saving."""
@@ -189,10 +239,15 @@ class FileEndpoint(Endpoint):
         )
 
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        self.flush()
         doc = self._load()
-        if self._assign_ids(doc) and not self.dry_run:
-            if self.hold_housekeeping:
-                self._unsaved = (self._signature(), doc)
+        if self._assign_ids(doc):
+            signature = self._signature()
+            if self.dry_run:
+                self._work = None  # ids given for this dry run only: read the file afresh
+            elif self.hold_housekeeping:
+                self._ids_unsaved = (signature, doc)
+                self._work = (signature, doc, Index(doc))
             else:
                 self._save(doc)
         items = tuple(self._item(i) for i in doc.items if isinstance(i, dict))
@@ -201,10 +256,10 @@ class FileEndpoint(Endpoint):
 
     def settle(self) -> None:
         """Save the ids the last snapshot gave new items and notes, unless the file changed."""
-        if self._unsaved is None or self.dry_run:
+        if self._ids_unsaved is None or self.dry_run:
             return
-        signature, doc = self._unsaved
-        self._unsaved = None
+        signature, doc = self._ids_unsaved
+        self._ids_unsaved = None
         if self._signature() != signature:
             raise FatalError(f"{self.path}: the file changed while syncd read it; rerun")
         self._save(doc)
@@ -217,20 +272,6 @@ class FileEndpoint(Endpoint):
         return self.reads
 
     # -- canonical to ours -----------------------------------------------------------------------
-    def _find_item(self, doc: Doc, item_id: str) -> dict[str, Any]:
-        for item in doc.items:
-            if isinstance(item, dict) and str(item.get("id")) == item_id:
-                return item
-        raise NotFound(f"{self.path}: no item {item_id}")
-
-    def _find_note(
-        self, doc: Doc, note_id: str
-    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
-        for item, note, parent in doc.walk_notes():
-            if str(note.get("id")) == note_id:
-                return item, note, parent
-        raise NotFound(f"{self.path}: no note {note_id}")
-
     def _store_media(self, media: LocalMedia) -> dict[str, Any]:
         self.media_folder.mkdir(parents=True, exist_ok=True)
         target = self.media_folder / f"{media.sha256[:16]}-{_SAFE.sub('_', media.filename)}"
@@ -250,85 +291,63 @@ class FileEndpoint(Endpoint):
         return LocalMedia(source, sha, source.name, size)
 
     def create_item(self, item: NewItem) -> Item:
-        doc = self._load()
-        self._assign_ids(doc)
         data: dict[str, Any] = {"name": item.name}
         if item.status is not None:
             data["status"] = item.status
         if item.media is not None:
             data["media"] = self._store_media(item.media)
         data["syncd"] = item.link
-        doc.items.append(data)
-        self._assign_ids(doc)
-        self._save(doc)
+        data = {"id": self._index().fresh("i"), **data}
+        self._write({"op": "create_item", "data": data})
         return self._item(data)
+
+    def _set_item(self, item_id: str, fields: dict[str, Any]) -> Item:
+        index = self._index()
+        index.item(item_id, self.path)
+        self._write({"op": "set_item", "id": item_id, "fields": fields})
+        return self._item(index.item(item_id, self.path))
 
     def set_status(self, item_id: str, status: str) -> Item:
-        doc = self._load()
-        data = self._find_item(doc, item_id)
-        data["status"] = status
-        self._save(doc)
-        return self._item(data)
+        return self._set_item(item_id, {"status": status})
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
-        doc = self._load()
-        data = self._find_item(doc, item_id)
-        data["media"] = self._store_media(media)
-        self._save(doc)
-        return self._item(data)
+        self._index().item(item_id, self.path)
+        return self._set_item(item_id, {"media": self._store_media(media)})
 
     def set_order(self, item_ids: list[str]) -> list[str]:
-        doc = self._load()
-        position = {iid: n for n, iid in enumerate(item_ids)}
-        doc.data["items"] = sorted(
-            doc.items,
-            key=lambda i: position.get(
-                str(i.get("id")) if isinstance(i, dict) else "", len(position)
-            ),
-        )
-        self._save(doc)
-        return [str(i["id"]) for i in doc.items if isinstance(i, dict)]
+        self._write({"op": "order", "ids": list(item_ids)})
+        return [str(i["id"]) for i in self._load().items if isinstance(i, dict)]
 
     def delete_item(self, item_id: str) -> None:
-        doc = self._load()
-        self._find_item(doc, item_id)
-        doc.data["items"] = [
-            i for i in doc.items if not (isinstance(i, dict) and str(i.get("id")) == item_id)
-        ]
-        self._save(doc)
+        self._index().item(item_id, self.path)
+        self._write({"op": "delete_item", "id": item_id})
 
     def create_note(self, note: NewNote) -> Note:
-        doc = self._load()
-        self._assign_ids(doc)
-        item = self._find_item(doc, note.item)
-        data: dict[str, Any] = {"text": note.text}
+        index = self._index()
+        index.item(note.item, self.path)
+        if note.parent is not None:
+            index.note(note.parent, self.path)
+        data: dict[str, Any] = {"id": index.fresh("n"), "text": note.text}
         if (author := author_text(note.author)) is not None:
             data["author"] = author
         if note.frame is not None:
             data["frame"] = note.frame
         data["at"] = (note.created or now()).isoformat()
         data["syncd"] = note.link
-        parent = None
-        if note.parent is not None:
-            _, parent, _ = self._find_note(doc, note.parent)
-            parent.setdefault("replies", []).append(data)
-        else:
-            item.setdefault("notes", []).append(data)
-        self._assign_ids(doc)
-        self._save(doc)
-        return self._note(item, data, parent)
+        self._write({"op": "create_note", "item": note.item, "parent": note.parent, "data": data})
+        return self._note(*index.note(str(data["id"]), self.path))
 
     def update_note(self, note_id: str, content: NoteContent) -> Note:
-        doc = self._load()
-        item, data, parent = self._find_note(doc, note_id)
-        data["text"] = content.text
+        index = self._index()
+        index.note(note_id, self.path)
+        fields: dict[str, Any] = {"text": content.text, "edited": now().isoformat()}
+        drop: list[str] = []
         if content.frame is None:
-            data.pop("frame", None)
+            drop.append("frame")
         else:
-            data["frame"] = content.frame
-        data["edited"] = now().isoformat()
-        self._save(doc)
-        return self._note(item, data, parent)
+            fields["frame"] = content.frame
+        self._write({"op": "update_note", "id": note_id, "fields": fields, "drop": drop})
+        return self._note(*index.note(note_id, self.path))
 
     def expected_note(self, note: NewNote) -> NewNote:
         """A review file holds no attachments yet: a note arrives without them."""
@@ -338,8 +357,5 @@ class FileEndpoint(Endpoint):
         return replace(content, attachments=())
 
     def delete_note(self, note_id: str) -> None:
-        doc = self._load()
-        item, data, parent = self._find_note(doc, note_id)
-        siblings = parent.get("replies", []) if parent else item.get("notes", [])
-        siblings.remove(data)
-        self._save(doc)
+        self._index().note(note_id, self.path)
+        self._write({"op": "delete_note", "id": note_id})

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.connectors.retry import RetryPolicy
-from syncd.connectors.spec import RETRY, TIMEOUT, ConnectorSpec, retry_policy, secret, with_defaults
+from syncd.connectors.spec import (
+    CONCURRENCY,
+    RETRY,
+    TIMEOUT,
+    ConnectorSpec,
+    retry_policy,
+    secret,
+    with_defaults,
+)
 from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
@@ -35,6 +43,7 @@ SPEC = ConnectorSpec(
         "token": secret("An access token, instead of e-mail and password.", "${KITSU_TOKEN}"),
         "timeout": TIMEOUT,
         "retry": RETRY,
+        "concurrency": CONCURRENCY,
         "events": {
             "type": "boolean",
             "default": False,
@@ -87,12 +96,14 @@ def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str,
     from syncd.connectors.kitsu.endpoint import KitsuEndpoint
 
     chosen = KitsuSettings.from_config(name, settings)
-    return KitsuEndpoint(
+    endpoint = KitsuEndpoint(
         name,
         chosen.api(),
         {k: str(selector[k]) for k in SPEC.selector_required},
         event_log=chosen.event_log,
     )
+    endpoint.write_concurrency = chosen.concurrency
+    return endpoint
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class KitsuSettings:
     token: str | None = field(repr=False)
     timeout: float
     retry: RetryPolicy
+    concurrency: int
     events: bool
     event_log: bool
     events_url: str | None
@@ -127,6 +139,7 @@ class KitsuSettings:
             token=token,
             timeout=float(values["timeout"]),
             retry=retry_policy(values),
+            concurrency=int(values["concurrency"]),
             events=bool(values["events"]),
             event_log=bool(values["event_log"]),
             events_url=values.get("events_url"),

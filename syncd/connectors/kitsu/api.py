@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import requests
 
-from syncd.connectors.http import HttpClient, decode_json, safe_url
+from syncd.connectors.http import FileUpload, HttpClient, decode_json, safe_url
 from syncd.connectors.retry import RetryPolicy
 from syncd.errors import ConfigError, FatalError, SkippableError
 
@@ -219,15 +219,26 @@ class KitsuApi:
         return self.call("DELETE", path)
 
     # -- files -------------------------------------------------------------------------------
-    def upload_preview(self, preview_id: str, path: Path, filename: str) -> dict[str, Any]:
-        """Send a preview's file; ``no_job`` makes Zou build its variants within the request."""
-        with path.open("rb") as handle:
-            return self.call(
+    def upload_preview(
+        self,
+        preview_id: str,
+        path: Path,
+        filename: str,
+        sha256: str | None = None,
+        attempts: int | None = None,
+    ) -> dict[str, Any]:
+        """Send a preview's file, streamed from disk; ``no_job`` makes Zou build its variants
+        within the request."""
+        return cast(
+            dict[str, Any],
+            self.call(
                 "POST",
                 f"/pictures/preview-files/{preview_id}",
                 params={"no_job": "true"},
-                files={"file": (filename, handle)},
-            )
+                upload=FileUpload("file", path, filename, expected_sha256=sha256),
+                attempts=attempts,
+            ),
+        )
 
     def download_preview(
         self, preview_id: str, extension: str, dest_dir: Path

@@ -14,8 +14,10 @@ Reads are incremental: the event log says which tasks, previews or playlist chan
 cursor, and only those are read again; the lookup tables (entity -> task, people, statuses) ride
 along in ``Snapshot.extra`` so a quiet cycle costs the single event-log request.
 
-This module holds the writes and the factory; reading lives in ``kitsu_read``, the lookups in
-``kitsu_model``, the event cursor in ``kitsu_events`` and the REST/auth layer in ``kitsu_api``.
+This module holds the writes; reading lives in ``read``, the lookups in ``model``, the event
+cursor in ``feed`` and the REST/auth layer in ``api``. Writes may run side by side
+(``write_concurrency``): what they share, the playlist's entry list, is rewritten under
+``playlist_lock``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from syncd.core.model import (
     NoteContent,
     Person,
 )
-from syncd.errors import NotFound, SkippableError
+from syncd.errors import NotFound, SkippableError, SyncdError
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -103,9 +105,23 @@ class KitsuEndpoint(KitsuReader):
         comment = self._post_comment(task, "", status_id)
         try:
             preview = self.api.post(f"/actions/tasks/{task}/comments/{comment['id']}/add-preview")
-            uploaded = self.api.upload_preview(preview["id"], media.path, filename)
+            uploaded = self.api.upload_preview(
+                preview["id"], media.path, filename, media.sha256, self.media_attempts
+            )
+        except SyncdError as exc:
+            # a refused file must not leave an empty preview behind in the task's history:
+            # deleting its comment deletes the preview revision with it
+            try:
+                self.api.delete(f"/data/comments/{comment['id']}")
+            except SyncdError as again:
+                raise type(exc)(
+                    f"{exc}; the half-made preview (comment {comment['id']}) could not be "
+                    f"deleted ({again}): remove it in Kitsu"
+                ) from exc
+            raise type(exc)(
+                f"{exc}; the half-made preview revision and its comment were deleted"
+            ) from exc
         except Exception:
-            # a refused file must not leave an empty preview behind in the task's history
             with contextlib.suppress(Exception):
                 self.api.delete(f"/data/comments/{comment['id']}")
             raise
@@ -248,31 +264,34 @@ class KitsuEndpoint(KitsuReader):
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
         task = self._task_of(item_id)
         ref, _ = self._upload(task, media)
-        entries = self._playlist().get("shots") or []
-        for entry in entries:
-            if entry.get("entity_id") == item_id:
-                entry["preview_file_id"] = ref.token
-        self._put_entries(entries)
-        self.review.entries = [
-            (e, ref.token if e == item_id else p) for e, p in self.review.entries
-        ]
+        with self.playlist_lock:
+            entries = self._playlist().get("shots") or []
+            for entry in entries:
+                if entry.get("entity_id") == item_id:
+                    entry["preview_file_id"] = ref.token
+            self._put_entries(entries)
+            self.review.entries = [
+                (e, ref.token if e == item_id else p) for e, p in self.review.entries
+            ]
         return self._item(item_id)
 
     def set_order(self, item_ids: list[str]) -> list[str]:
         position = {entity: n for n, entity in enumerate(item_ids)}
-        entries = self._playlist().get("shots") or []
-        entries.sort(key=lambda e: position.get(e.get("entity_id"), len(position)))
-        held = self._put_entries(entries)
-        place = {entity: n for n, entity in enumerate(held)}
-        self.review.entries.sort(key=lambda e: place.get(e[0], len(place)))
+        with self.playlist_lock:
+            entries = self._playlist().get("shots") or []
+            entries.sort(key=lambda e: position.get(e.get("entity_id"), len(position)))
+            held = self._put_entries(entries)
+            place = {entity: n for n, entity in enumerate(held)}
+            self.review.entries.sort(key=lambda e: place.get(e[0], len(place)))
         return held
 
     def delete_item(self, item_id: str) -> None:
-        entries = self._playlist().get("shots") or []
-        if all(e.get("entity_id") != item_id for e in entries):
-            raise NotFound(f"{self.name}: entity {item_id} is not in the playlist")
-        self._put_entries([e for e in entries if e.get("entity_id") != item_id])
-        self.review.entries = [(e, p) for e, p in self.review.entries if e != item_id]
+        with self.playlist_lock:
+            entries = self._playlist().get("shots") or []
+            if all(e.get("entity_id") != item_id for e in entries):
+                raise NotFound(f"{self.name}: entity {item_id} is not in the playlist")
+            self._put_entries([e for e in entries if e.get("entity_id") != item_id])
+            self.review.entries = [(e, p) for e, p in self.review.entries if e != item_id]
 
     def create_item(self, item: NewItem) -> Item:
         tables = self._tables()
@@ -314,20 +333,21 @@ class KitsuEndpoint(KitsuReader):
         body: dict[str, Any] = {"entity_id": entity["id"]}
         if ref is not None:
             body["preview_file_id"] = ref.token
-        entries = self._playlist().get("shots") or []
-        if any(e.get("entity_id") == entity["id"] for e in entries):
-            for entry in entries:
-                if entry.get("entity_id") == entity["id"] and ref is not None:
-                    entry["preview_file_id"] = ref.token
-            self._put_entries(entries)
-        else:
-            self.api.post_once(
-                f"/actions/playlists/{tables.playlist}/add-entity",
-                body,
-                lambda: self._entry_of(entity["id"]),
-            )
-        self.review.entries = [(e, p) for e, p in self.review.entries if e != entity["id"]]
-        self.review.entries.append((entity["id"], ref.token if ref else None))
+        with self.playlist_lock:  # Zou adds an entity by rewriting the playlist's entries
+            entries = self._playlist().get("shots") or []
+            if any(e.get("entity_id") == entity["id"] for e in entries):
+                for entry in entries:
+                    if entry.get("entity_id") == entity["id"] and ref is not None:
+                        entry["preview_file_id"] = ref.token
+                self._put_entries(entries)
+            else:
+                self.api.post_once(
+                    f"/actions/playlists/{tables.playlist}/add-entity",
+                    body,
+                    lambda: self._entry_of(entity["id"]),
+                )
+            self.review.entries = [(e, p) for e, p in self.review.entries if e != entity["id"]]
+            self.review.entries.append((entity["id"], ref.token if ref else None))
         self.review.notes.setdefault(task["id"], [])
         return self._item(entity["id"])
 

@@ -9,6 +9,7 @@ only that; everything else comes from the previous snapshot and its ``extra`` ta
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -49,6 +50,8 @@ class KitsuReader(Endpoint):
         self.tables: Tables | None = None
         self.review = Review()
         self._reply_root: dict[str, str] = {}
+        self.playlist_lock = threading.RLock()
+        """Held around every read-modify-write of the playlist's entries (concurrent writes)."""
 
     # -- reading ---------------------------------------------------------------------------------
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.connectors.retry import RetryPolicy
-from syncd.connectors.spec import RETRY, TIMEOUT, ConnectorSpec, retry_policy, secret, with_defaults
+from syncd.connectors.spec import (
+    CONCURRENCY,
+    RETRY,
+    TIMEOUT,
+    ConnectorSpec,
+    retry_policy,
+    secret,
+    with_defaults,
+)
 from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
@@ -35,6 +43,7 @@ SPEC = ConnectorSpec(
         "password": secret("That person's password.", "${SG_PASSWORD}"),
         "timeout": TIMEOUT,
         "retry": RETRY,
+        "concurrency": CONCURRENCY,
         "fields": {
             "type": "object",
             "additionalProperties": False,
@@ -93,6 +102,7 @@ class ShotGridSettings:
     """``script_name`` and ``api_key``, or ``login`` and ``password``."""
     timeout: float
     retry: RetryPolicy
+    concurrency: int
     fields: dict[str, str]
     backlog_seconds: float
 
@@ -118,6 +128,7 @@ class ShotGridSettings:
             auth={k: str(v) for k, v in auth.items()},
             timeout=float(values["timeout"]),
             retry=retry_policy(values),
+            concurrency=int(values["concurrency"]),
             fields=dict(values["fields"]),
             backlog_seconds=float(values["backlog_seconds"]),
         )
@@ -130,4 +141,7 @@ class ShotGridSettings:
 def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str, Any]) -> Any:
     from syncd.connectors.shotgrid.endpoint import ShotGridEndpoint
 
-    return ShotGridEndpoint(name, ShotGridSettings.from_config(name, settings), selector)
+    chosen = ShotGridSettings.from_config(name, settings)
+    endpoint = ShotGridEndpoint(name, chosen, selector)
+    endpoint.write_concurrency = chosen.concurrency
+    return endpoint

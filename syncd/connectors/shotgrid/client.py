@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -91,17 +92,27 @@ class ShotGridCalls:
         self.where = where
         self._connect = connect
         self._client: Any = client
+        self._local = threading.local()
         self.retry = retry
         self.fields = fields
         self._secrets = tuple(s for s in secrets if s)
         self.requests = 0
+        self._count = threading.Lock()
 
     @property
     def client(self) -> Any:
-        """The client, connected on first use (a real client asks the site for ``info``)."""
-        if self._client is None:
-            self._client = self.call("connect", self._connect)
-        return self._client
+        """The client, connected on first use (a real client asks the site for ``info``).
+
+        ``shotgun_api3.Shotgun`` holds one HTTP connection and is not safe to share between
+        threads: each thread that writes gets its own, all behind the same retry policy (and
+        the same ``Retry-After`` hold). A client given at construction (Mockgun) is shared.
+        """
+        if self._client is not None:
+            return self._client
+        mine = getattr(self._local, "client", None)
+        if mine is None:
+            mine = self._local.client = self.call("connect", self._connect)
+        return mine
 
     # -- the client's calls, each by name (reads and idempotent writes are retried) ----------
     def find(self, entity: str, filters: list[Any], names: list[str], **kw: Any) -> Any:
@@ -128,11 +139,32 @@ class ShotGridCalls:
         return self.call("delete", lambda: self.client.delete(entity, entity_id))
 
     def batch(self, requests: list[dict[str, Any]]) -> Any:
-        """Updates and deletes only: a batch of creates could not be looked for."""
+        """Updates and deletes only (retried as they are); creates go by ``batch_create``."""
         return self.call("batch", lambda: self.client.batch(requests))
 
-    def upload(self, entity: str, entity_id: int, path: str, **kw: Any) -> Any:
-        return self.call("upload", lambda: self.client.upload(entity, entity_id, path, **kw))
+    def batch_create(self, requests: list[dict[str, Any]], *, landed: Callable[[], Any]) -> Any:
+        """Creates in one transaction, never resent blindly: after a transient failure
+        ``landed`` looks for what the batch made (its rows, in order, or None)."""
+        return self.once("batch", lambda: self.client.batch(requests), landed)
+
+    def upload(
+        self,
+        entity: str,
+        entity_id: int,
+        path: str,
+        *,
+        landed: Callable[[], Any],
+        attempts: int | None = None,
+        **kw: Any,
+    ) -> Any:
+        """An upload makes an Attachment: after a failed attempt ``landed`` looks for the one
+        it may have made before the upload is sent again."""
+        return self.once(
+            "upload",
+            lambda: self.client.upload(entity, entity_id, path, **kw),
+            landed,
+            attempts=attempts,
+        )
 
     def upload_thumbnail(self, entity: str, entity_id: int, path: str) -> Any:
         return self.call(
@@ -145,33 +177,46 @@ class ShotGridCalls:
             lambda: self.client.download_attachment(attachment, file_path=file_path),
         )
 
-    def call(self, what: str, fn: Callable[[], T]) -> T:
+    def call(self, what: str, fn: Callable[[], T], *, attempts: int | None = None) -> T:
         """``fn()`` with retries of what is transient; other failures in syncd's words."""
         last: list[str] = []
         try:
-            return self.retrier.retrying(lambda: self._attempt(what, fn, last))
+            return self.retrier.retrying(lambda: self._attempt(what, fn, last), attempts=attempts)
         except RetriableError as exc:
             raise self._gave_up(what, last, exc) from None
 
-    def once(self, what: str, fn: Callable[[], T], landed: Callable[[], T | None]) -> T:
+    def once(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        landed: Callable[[], T | None],
+        *,
+        attempts: int | None = None,
+    ) -> T:
         """A create that is never sent twice blindly: after a transient failure ``landed``
         says whether the failed attempt took effect (see ``Retrier.once``)."""
         last: list[str] = []
         try:
-            return self.retrier.once(lambda: self._attempt(what, fn, last), landed)
+            return self.retrier.once(
+                lambda: self._attempt(what, fn, last), landed, attempts=attempts
+            )
         except RetriableError as exc:
-            raise self._gave_up(what, last, exc) from None
+            raise self._gave_up(what, last, exc, attempts) from None
 
-    def _gave_up(self, what: str, last: list[str], exc: RetriableError) -> RetriableError:
+    def _gave_up(
+        self, what: str, last: list[str], exc: RetriableError, attempts: int | None = None
+    ) -> RetriableError:
         if not last:  # the lookup after a failed attempt is what failed
             return exc
+        tries = attempts or self.retrier.attempts
         return RetriableError(
-            f"{self.name}: ShotGrid {what} failed {self.retrier.attempts} times: {last[-1]}",
+            f"{self.name}: ShotGrid {what} failed {tries} times: {last[-1]}",
             retry_after=exc.retry_after,
         )
 
     def _attempt(self, what: str, fn: Callable[[], T], last: list[str]) -> T:
-        self.requests += 1
+        with self._count:
+            self.requests += 1
         try:
             return fn()
         except SyncdError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -29,6 +30,7 @@ from syncd.connectors.shotgrid.client import (
     project_id,
 )
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid.notes import NoteRequest, create_batch, create_one
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
@@ -36,7 +38,6 @@ from syncd.connectors.shotgrid.rows import (
     NOTE_FIELDS,
     REPLY,
     REPLY_FIELDS,
-    USER_FIELDS,
     Queries,
     as_read,
     item_from_row,
@@ -61,17 +62,13 @@ from syncd.core.model import (
 )
 from syncd.errors import NotFound, SkippableError, SyncdError
 
-CREATED_FIELDS = [
-    "created_at",
-    "updated_at",
-    *(f for f in USER_FIELDS if f.startswith("created_by")),
-]
-"""What a create returns so the note can be built as a later read will see it."""
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class ShotGridEndpoint(Endpoint):
     capabilities = Capabilities.everything(has_cursor=True)
+    note_batch = 50
+    """Notes and Replies created per ``batch`` request (one transaction on the site)."""
 
     def __init__(
         self,
@@ -105,6 +102,7 @@ class ShotGridEndpoint(Endpoint):
             client=client,
         )
         self.queries = Queries(self.calls)
+        self._playlist_lock = threading.Lock()
         self.clock = clock
         self._playlist_id: int | None = None
         self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}
@@ -186,7 +184,8 @@ class ShotGridEndpoint(Endpoint):
         if item.media is None:
             raise NotFound(f"{self.name}: Version {item.id} has no uploaded movie")
         filename = Path(item.media.filename or f"attachment-{item.media.token}").name
-        path = dest_dir / filename
+        # the attachment's id first: two downloads into one folder never meet
+        path = dest_dir / f"{item.media.token}-{filename}"
         attachment = {"type": "Attachment", "id": int(item.media.token)}
         self.calls.download_attachment(attachment, file_path=str(path))
         digest = hashlib.sha256()
@@ -228,6 +227,10 @@ class ShotGridEndpoint(Endpoint):
         return self.queries.find("Version", [["project", "is", project], ["code", "is", code]], [])
 
     def _connect_version(self, version_id: int) -> None:
+        with self._playlist_lock:  # the next sort order is read, then taken
+            self._connect_version_locked(version_id)
+
+    def _connect_version_locked(self, version_id: int) -> None:
         order = self.fields.sort_order
         rows = self.queries.connections(self.playlist_id())
         last = max((float(r.get(order) or 0.0) for r in rows), default=0.0)
@@ -252,15 +255,75 @@ class ShotGridEndpoint(Endpoint):
         return self._item(int(item_id))
 
     def _upload(self, version_id: int, media: LocalMedia) -> None:
-        self.calls.upload(
-            "Version",
-            version_id,
-            str(media.path),
-            field_name=self.fields.media,
-            display_name=media.filename,
-        )
-        if media.path.suffix.lower() in IMAGE_SUFFIXES:
-            self.calls.upload_thumbnail("Version", version_id, str(media.path))
+        """The movie into the media field, then its thumbnail into ``image``.
+
+        An upload is tried up to ``media_attempts`` times; after a failed attempt the field
+        is read before sending again (an attempt whose answer was lost counts as done). Any
+        other Attachment the upload made (a lost answer's copy) is deleted afterwards, all of
+        them when the upload failed, so that no half-made file stays on the Version.
+        """
+        before = self._attachments_of(version_id)
+
+        def landed() -> int | None:
+            row = self.calls.find_one("Version", [["id", "is", version_id]], [self.fields.media])
+            held = (row or {}).get(self.fields.media)
+            held_id = held.get("id") if isinstance(held, dict) else None
+            known = before or set()
+            return int(held_id) if held_id is not None and int(held_id) not in known else None
+
+        try:
+            held = self.calls.upload(
+                "Version",
+                version_id,
+                str(media.path),
+                landed=landed,
+                attempts=self.media_attempts,
+                field_name=self.fields.media,
+                display_name=media.filename,
+            )
+        except SyncdError as exc:
+            dropped = self._drop_attachments(version_id, before)
+            if dropped:
+                many = len(dropped) > 1
+                raise type(exc)(
+                    f"{exc}; the Attachment{'s' if many else ''} "
+                    f"{', '.join(map(str, dropped))} it left half made "
+                    f"{'were' if many else 'was'} deleted"
+                ) from exc
+            raise
+        if before is not None:
+            self._drop_attachments(version_id, before | {int(held)})
+        # ShotGrid's ``image``: the small picture made once for the media (a movie's poster
+        # frame), never the whole file
+        thumbnail = media.thumbnail
+        if thumbnail is None and media.path.suffix.lower() in IMAGE_SUFFIXES:
+            thumbnail = media.path
+        if thumbnail is not None:
+            self.calls.upload_thumbnail("Version", version_id, str(thumbnail))
+
+    def _attachments_of(self, version_id: int) -> set[int] | None:
+        """Ids of the Attachments linked to a Version (None when the site cannot say)."""
+        try:
+            rows = self.calls.find(
+                "Attachment", [["attachment_links", "is", link("Version", version_id)]], ["id"]
+            )
+        except SyncdError:
+            return None
+        return {int(r["id"]) for r in rows}
+
+    def _drop_attachments(self, version_id: int, keep: set[int] | None) -> list[int]:
+        """Delete the Attachments of a Version that are not in ``keep``; the ids deleted."""
+        if keep is None:
+            return []
+        extra = sorted((self._attachments_of(version_id) or set()) - keep)
+        dropped = []
+        for attachment_id in extra:
+            try:
+                self.calls.delete("Attachment", attachment_id)
+            except SyncdError:
+                continue  # best effort: the upload's own failure is what gets reported
+            dropped.append(attachment_id)
+        return dropped
 
     def _item(self, version_id: int) -> Item:
         rows = self.queries.versions([version_id])
@@ -314,12 +377,38 @@ class ShotGridEndpoint(Endpoint):
 
     # -- writing: notes ------------------------------------------------------------------------
     def create_note(self, note: NewNote) -> Note:
+        return create_one(self.calls, self._note_request(note))
+
+    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
+        """Notes and Replies in one ``batch`` request (see ``notes.create_batch``)."""
+        asks: list[NoteRequest | Exception] = []
+        for note in notes:
+            try:
+                asks.append(self._note_request(note))
+            except SyncdError as exc:
+                asks.append(exc)
+        return create_batch(self.calls, asks, self.name)
+
+    def _note_request(self, note: NewNote) -> NoteRequest:
+        """What creating ``note`` sends, how to look for it, and how to read what it made."""
         user = self._human(note.author)
         content = notetext.render(note.text, author=None if user else note.author, frame=note.frame)
         if note.parent is not None:
-            return self._create_reply(note, content, user)
+            _, parent = split_note_id(self._thread_note(note.parent))
+            data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
+            if user:
+                data["user"] = link("HumanUser", user["id"])
+            where = ["entity", "is", link(NOTE, parent)]
+            return NoteRequest(
+                REPLY,
+                data,
+                lambda: self._find_created(REPLY, content, where),
+                lambda row: note_from_row(
+                    as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}"
+                ),
+            )
         code, task = self._version(note.item)
-        data: dict[str, Any] = {
+        data = {
             "project": link("Project", self.project_id),
             "subject": subject_for(code, note.text),
             "content": content,
@@ -329,29 +418,13 @@ class ShotGridEndpoint(Endpoint):
             data["tasks"] = [link("Task", task["id"])]
         if user:
             data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
+        where = ["note_links", "is", link("Version", note.item)]
+        return NoteRequest(
             NOTE,
             data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(
-                NOTE, content, ["note_links", "is", link("Version", note.item)]
-            ),
+            lambda: self._find_created(NOTE, content, where),
+            lambda row: note_from_row(as_read(row, data, user), NOTE, note.item),
         )
-        return note_from_row(as_read(row, data, user), NOTE, note.item)
-
-    def _create_reply(self, note: NewNote, content: str, user: dict[str, Any] | None) -> Note:
-        assert note.parent is not None
-        _, parent = split_note_id(self._thread_note(note.parent))
-        data: dict[str, Any] = {"entity": link(NOTE, parent), "content": content}
-        if user:
-            data["user"] = link("HumanUser", user["id"])
-        row = self.calls.create(
-            REPLY,
-            data,
-            CREATED_FIELDS,
-            landed=lambda: self._find_created(REPLY, content, ["entity", "is", link(NOTE, parent)]),
-        )
-        return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
 
     def _find_created(self, kind: str, content: str, where: list[Any]) -> dict[str, Any] | None:
         known = self._known.notes if self._known else {}

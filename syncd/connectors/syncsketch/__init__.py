@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.connectors.retry import RetryPolicy
-from syncd.connectors.spec import RETRY, TIMEOUT, ConnectorSpec, retry_policy, secret, with_defaults
+from syncd.connectors.spec import (
+    CONCURRENCY,
+    RETRY,
+    TIMEOUT,
+    ConnectorSpec,
+    retry_policy,
+    secret,
+    with_defaults,
+)
 from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
@@ -31,13 +39,7 @@ SPEC = ConnectorSpec(
         "api_key": secret("SyncSketch API key of that user.", "${SS_KEY}"),
         "timeout": TIMEOUT,
         "retry": RETRY,
-        "concurrency": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 32,
-            "default": 1,
-            "description": "Requests sent side by side when reading.",
-        },
+        "concurrency": CONCURRENCY,
     },
     required=("url", "username", "api_key"),
     selector={
@@ -117,10 +119,12 @@ def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str,
         concurrency=chosen.concurrency,
     )
     review = selector["review"]
-    return SyncSketchEndpoint(
+    endpoint = SyncSketchEndpoint(
         name,
         api,
         project_id,
         review if isinstance(review, int) else str(review),
         create=bool(selector["create"]),
     )
+    endpoint.write_concurrency = chosen.concurrency
+    return endpoint

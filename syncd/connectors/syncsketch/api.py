@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from syncd.connectors.http import HttpClient
+from syncd.connectors.http import FileUpload, HttpClient
 from syncd.connectors.retry import RetryPolicy
 from syncd.errors import FatalError, RetriableError
 
@@ -163,24 +163,26 @@ class SyncSketchApi:
         *,
         name: str | None = None,
         parent_item: str | None = None,
+        sha256: str | None = None,
     ) -> dict[str, Any]:
-        """One v1 multipart upload, never retried here: a retry could create a second item.
-
-        The caller decides what a failure means (look for what was created, clean up, retry).
-        """
+        """One v1 multipart upload, streamed from disk, never retried here: a retry could create
+        a second item. The caller decides what a failure means (look for what was created,
+        clean up, retry)."""
         params: dict[str, Any] = {"noConvertFlag": 1}
         if parent_item is not None:
             params["itemParentId"] = parent_item
-        data = {"name": name} if name else None
-        with path.open("rb") as handle:
-            files: dict[str, tuple[str, BinaryIO]] = {"reviewFile": (filename, handle)}
-            result = self.http.post(
-                f"/items/uploadToReview/{review_id}/",
-                params=params,
-                data=data,
-                files=files,
-                retry=False,
-            )
+        result = self.http.post(
+            f"/items/uploadToReview/{review_id}/",
+            params=params,
+            upload=FileUpload(
+                "reviewFile",
+                path,
+                filename,
+                fields={"name": name} if name else {},
+                expected_sha256=sha256,
+            ),
+            retry=False,
+        )
         if not isinstance(result, dict) or "id" not in result:
             raise FatalError("syncsketch: the upload answer names no item; is the URL right?")
         return result
@@ -215,9 +217,11 @@ class SyncSketchApi:
         return cast(dict[str, Any], self.http.patch(frame_uri(frame_id), json=changes))
 
     # -- retrying whole operations ------------------------------------------------------------
-    def create_once(self, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+    def create_once(
+        self, send: Callable[[], T], landed: Callable[[], T | None], *, attempts: int | None = None
+    ) -> T:
         """Send a non-idempotent request; after a transient failure, look before retrying."""
-        return self.http.retrier.once(send, landed)
+        return self.http.retrier.once(send, landed, attempts=attempts)
 
     def retrying(self, call: Callable[[], T]) -> T:
         """Retry a whole idempotent operation, such as a download that broke off half way."""

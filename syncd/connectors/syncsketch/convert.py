@@ -25,7 +25,7 @@ NOTE_TYPES = frozenset({"comment", "sketch"})
 def item(raw: dict[str, Any]) -> Item:
     item_id = str(raw["id"])
     media = None
-    if raw.get("media_url") and raw.get("revision_id") is not None:
+    if has_media(raw):
         media = MediaRef(token=f"{item_id}:{raw['revision_id']}", filename=media_filename(raw))
     return Item(
         id=item_id,
@@ -36,6 +36,16 @@ def item(raw: dict[str, Any]) -> Item:
         token=raw.get("modified"),
         modified=time(raw.get("modified")),
     )
+
+
+def has_media(raw: dict[str, Any]) -> bool:
+    """An item shows media when it names a file (``media_url``) or says it holds an uploaded
+    one (a ``size``). Which field serves the original is not documented: an item with a file
+    but no ``media_url`` still has media, so that failing to download it is reported instead
+    of the item passing for one without media."""
+    if raw.get("revision_id") is None:
+        return False
+    return bool(raw.get("media_url")) or bool(raw.get("size"))
 
 
 def is_note(raw: dict[str, Any]) -> bool:

@@ -79,7 +79,8 @@ class SyncSketchEndpoint(Endpoint):
     # -- the review ----------------------------------------------------------------------------
     @property
     def review_id(self) -> int:
-        """Resolved on first use (one request), then kept for the endpoint's lifetime."""
+        """Resolved on first use (one request), then kept for the endpoint's lifetime (the
+        service keeps endpoints between runs); a review that is gone is looked up again."""
         if self._review is None:
             self._review = self._resolve_review()
         return int(self._review["id"])
@@ -113,10 +114,25 @@ class SyncSketchEndpoint(Endpoint):
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         if not self._exists():
             return Snapshot()  # a dry run with ``create: true``: the review would start empty
-        review_id = self.review_id
-        raw_items, raw_frames = self.api.parallel(
-            [lambda: self.api.items(review_id), lambda: self.api.frames(review_id)]
-        )
+        cached = self._review is not None
+        try:
+            raw_items, raw_frames = self._read(self.review_id)
+            gone = cached and not raw_items and not raw_frames
+        except NotFound as exc:
+            if not cached:
+                raise
+            raw_items, raw_frames, gone, missing = [], [], True, exc
+        else:
+            missing = None
+        if gone:
+            # The review kept from an earlier run answers nothing: deleted, or replaced by
+            # another of that name? Look the name up again (only ever when it looks empty).
+            kept = self.review_id
+            self._review = None
+            if self.review_id != kept:
+                raw_items, raw_frames = self._read(self.review_id)
+            elif missing is not None:
+                raise missing
         raw_items.sort(key=lambda i: (i.get("sortorder") or 0, int(i["id"])))
         self._items = {str(i["id"]): i for i in raw_items}
         self._frames = {str(f["id"]): f for f in raw_frames}
@@ -132,6 +148,12 @@ class SyncSketchEndpoint(Endpoint):
         extra = {"review_url": url} if isinstance(url, str) and url.startswith("http") else {}
         return Snapshot(items=items, notes=notes, extra=extra)
 
+    def _read(self, review_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        raw_items, raw_frames = self.api.parallel(
+            [lambda: self.api.items(review_id), lambda: self.api.frames(review_id)]
+        )
+        return raw_items, raw_frames
+
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
             raise NotFound(f"{self.name}: item {item.id} has no media")
@@ -146,7 +168,11 @@ class SyncSketchEndpoint(Endpoint):
             )
         url = raw.get("media_url") or ""
         if not url:
-            raise NotFound(f"{self.name}: item {item_id} has no media")
+            raise NotFound(
+                f"{self.name}: item {item_id} ({raw.get('name')!r}) holds a file but SyncSketch "
+                "names no address to download it from (no media_url); it cannot be carried to "
+                "the other systems"
+            )
         filename = convert.media_filename(raw)
         dest_dir.mkdir(parents=True, exist_ok=True)
         target = dest_dir / f"{item_id}-{revision}-{filename}"
@@ -203,11 +229,15 @@ class SyncSketchEndpoint(Endpoint):
         media = item.media
         raw = self._upload_new(
             item.name,
-            lambda: self.api.upload(review_id, media.path, media.filename, name=item.name),
+            lambda: self.api.upload(
+                review_id, media.path, media.filename, name=item.name, sha256=media.sha256
+            ),
         )
         changes: dict[str, Any] = {"metadata": convert.with_link(raw.get("metadata"), item.link)}
         if item.status:
             changes["approval_status"] = item.status
+        if media.fps:  # the upload calls take no frame rate; SyncSketch counts frames with it
+            changes["fps"] = media.fps
         try:
             raw = self._full(self.api.patch_item(str(raw["id"]), changes), str(raw["id"]))
         except SyncdError:
@@ -229,10 +259,16 @@ class SyncSketchEndpoint(Endpoint):
             return now if now.get("revision_id") != before.get("revision_id") else None
 
         raw = self.api.create_once(
-            lambda: self.api.upload(review_id, media.path, media.filename, parent_item=item_id),
+            lambda: self.api.upload(
+                review_id, media.path, media.filename, parent_item=item_id, sha256=media.sha256
+            ),
             landed,
+            attempts=self.media_attempts,
         )
-        return convert.item(self._remember_item(self._full(raw, item_id)))
+        raw = self._full(raw, item_id)
+        if media.fps and raw.get("fps") != media.fps:  # see create_item: set it, then check
+            raw = self._full(self.api.patch_item(item_id, {"fps": media.fps}), item_id)
+        return convert.item(self._remember_item(raw))
 
     def set_order(self, item_ids: list[str]) -> list[str]:
         """Listed items first, in that order; items syncd does not know keep their order after.
@@ -255,16 +291,25 @@ class SyncSketchEndpoint(Endpoint):
     def _upload_new(self, name: str, send: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """Upload a new item; whatever a failed attempt left behind is deleted before going on."""
         known = self._item_ids_named(name)
+        removed: list[str] = []
 
         def cleanup() -> None:
             for raw in self.api.items(self.review_id, name=name):
                 if str(raw["id"]) not in known and convert.link_of(raw) is None and self._mine(raw):
                     self._discard(str(raw["id"]))
+                    removed.append(str(raw["id"]))
 
         try:
-            return self.api.create_once(send, cleanup)
-        except SyncdError:
-            cleanup()
+            return self.api.create_once(send, cleanup, attempts=self.media_attempts)
+        except SyncdError as exc:
+            with contextlib.suppress(SyncdError):
+                cleanup()
+            if removed:
+                many = len(removed) > 1
+                raise type(exc)(
+                    f"{exc}; the item{'s' if many else ''} {', '.join(removed)} the upload "
+                    f"left half made {'were' if many else 'was'} deleted"
+                ) from exc
             raise
 
     def _item_ids_named(self, name: str) -> set[str]:

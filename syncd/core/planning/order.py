@@ -2,7 +2,9 @@
 the reference, and every other endpoint that may be reordered follows it.
 
 An order is compared only over the items two sides share, so an item being added or removed
-is not read as a reorder. Items this plan creates go last, where the systems append them.
+is not read as a reorder. Items this plan creates go last, where the systems append them; where
+several are created on an endpoint that follows the order, the order is set after them (they
+may be created side by side, see ``syncd.sync.schedule``).
 """
 
 from __future__ import annotations
@@ -59,10 +61,18 @@ def plan_order(led: Ledger) -> None:
     for ep in led.eps:
         seq = projected[ep]
         desired = sorted(seq, key=lambda lid: position.get(lid, end))
-        caps = led.pol.caps(ep)
-        if desired == seq or ep == ref:
+        reorderable = direction.is_target(ep) and led.pol.caps(ep).can_reorder
+        # Items created side by side land in the order their writes finish: where the plan
+        # creates several so, an order that may be set is set, and the order syncd records is
+        # the one the system answers with (where it may not, they are created one by one).
+        unsure = (
+            reorderable
+            and ep in led.pol.side_by_side
+            and sum(1 for lid in seq if (lid, ep) in led.creating) > 1
+        )
+        if ep == ref or (desired == seq and not unsure):
             led.record(ORDER_LINK, ep, "order", "\n".join(seq), gen)
-        elif direction.is_target(ep) and caps.can_reorder:
+        elif reorderable:
             led.out.actions.append(SetOrder(ep, tuple(desired), gen))
 
 

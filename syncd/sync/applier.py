@@ -1,0 +1,348 @@
+"""Applying a plan: its writes side by side, each recorded the moment its answer is in.
+
+Writes go out in a bounded pool per endpoint (``write_concurrency``, the system's
+``concurrency``), and only once what they depend on is done (``syncd.sync.schedule``). The
+state database is only ever touched from the applying thread: a write's journal entry is opened
+(with the create's intent) before it is handed to a worker, and closed, with the state facts
+its answer established, as soon as the worker is back. So a crash at any moment leaves, for
+every write in flight, an open journal entry and an intent the next run recognises it by: none
+is done twice, none is lost.
+
+A failed write is reported per object and the rest goes on; writes that needed it fail with
+"an earlier write failed". A fatal error (credentials refused, say) stops new writes, lets the
+ones in flight land and be recorded, then ends the run. A service being stopped likewise ends
+the run between writes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from syncd.connectors.base import Endpoint
+from syncd.core.actions import Action, Bind, CreateNote, Problem, StateChange, label
+from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
+from syncd.state.store import StateStore
+from syncd.sync.schedule import Schedule
+from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
+
+if TYPE_CHECKING:
+    from syncd.sync.engine import MappingRuntime, RunMonitor, RunResult
+
+
+class Dispatch:
+    """Where writes run: a thread pool per endpoint. Tests substitute one that completes
+    them in an order of their choosing (``tests/core/test_sync_properties.py``)."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+
+    def pool(self, endpoint: str, size: int) -> Executor:
+        return self._stack.enter_context(ThreadPoolExecutor(size, f"syncd-{endpoint}"))
+
+    def wait_any(self, futures: Iterable[Future[Any]]) -> set[Future[Any]]:
+        """At least one finished future of ``futures``, blocking until there is one."""
+        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return finished
+
+    def close(self) -> None:
+        """Wait for what is still running (a run ending on an error) and free the threads."""
+        self._stack.close()
+
+
+PROGRESS_FROM = 30
+"""Runs with at least this many writes report their progress (fewer are over at once)."""
+STORE_PROGRESS_EVERY = 2.0
+"""Seconds between progress updates in the run history (``syncd status``)."""
+LOG_PROGRESS_EVERY = 10.0
+"""Seconds between progress lines in the logs, when no progress bar shows it."""
+
+
+Outcome = list[StateChange] | Exception
+"""What one write came to: the state facts it established, or why it did not land."""
+
+
+def _one(prepared: Prepared) -> list[Outcome]:
+    try:
+        return [prepared.send()]
+    except Exception as exc:  # recorded by the applying thread, as the write's outcome
+        return [exc]
+
+
+def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
+    """Several notes in one request, each then checked as a single create would be."""
+    try:
+        made = endpoint.create_notes([p.note for p in group if p.note is not None])
+    except Exception as exc:
+        return [exc for _ in group]
+    if len(made) != len(group):
+        wrong = SkippableError(
+            f"{endpoint.name}: a batch of {len(group)} notes answered {len(made)} results"
+        )
+        return [wrong for _ in group]
+    out: list[Outcome] = []
+    for prepared, note in zip(group, made, strict=True):
+        if isinstance(note, Exception) or prepared.finish is None:
+            out.append(note if isinstance(note, Exception) else SkippableError("not a note"))
+            continue
+        try:
+            out.append(prepared.finish(note))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
+def _is_note(action: Action) -> bool:
+    return isinstance(action, CreateNote)
+
+
+@dataclass
+class _Flight:
+    index: int
+    action: Action
+    kind: str
+    entry: int
+
+
+@dataclass
+class Progress:
+    """How far a run's writes are: what ``RunMonitor.progress`` is told."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    in_flight: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def eta(self) -> float | None:
+        """Seconds left at the pace so far, once there is a pace."""
+        if not self.done or self.done >= self.total:
+            return None
+        elapsed = time.monotonic() - self.started
+        return elapsed / self.done * (self.total - self.done)
+
+    def to_dict(self) -> dict[str, Any]:
+        eta = self.eta()
+        return {
+            "done": self.done,
+            "total": self.total,
+            "failed": self.failed,
+            "in_flight": self.in_flight,
+            "eta_s": None if eta is None else round(eta, 1),
+        }
+
+
+@dataclass
+class Applier:
+    store: StateStore
+    monitor: RunMonitor
+    rt: MappingRuntime
+    run_id: int
+    result: RunResult
+    bound: Any
+    natives: Natives
+    writes: Writes
+    should_stop: Callable[[], bool] | None = None
+    dispatch: Dispatch = field(default_factory=Dispatch)
+    fatal: FatalError | None = None
+    """The first fatal error met: no new write starts, the run ends with it."""
+    _stored_at: float = 0.0
+    _logged_at: float = field(default_factory=time.monotonic)
+
+    def run(self, actions: list[Action]) -> bool:
+        """Apply ``actions``; True when ``should_stop`` cut it short."""
+        schedule = Schedule(actions)
+        limits = {
+            ep: max(1, int(getattr(endpoint, "write_concurrency", 1) or 1))
+            for ep, endpoint in self.rt.endpoints.items()
+        }
+        progress = Progress(len(actions))
+        busy: Counter[str] = Counter()
+        in_flight: dict[Future[list[Outcome]], list[_Flight]] = {}
+        stopped = False
+        try:
+            pools = {ep: self.dispatch.pool(ep, limits[ep]) for ep in {a.endpoint for a in actions}}
+            while True:
+                if self.fatal is None and not stopped and self._stop_asked():
+                    stopped = True
+                    self.bound.info("stopping between writes", remaining=schedule.left)
+                if self.fatal is None and not stopped:
+                    self._fill(schedule, limits, busy, in_flight, pools, progress)
+                if not in_flight:
+                    break
+                progress.in_flight = sum(len(f) for f in in_flight.values())
+                finished = self.dispatch.wait_any(in_flight)
+                for future in sorted(finished, key=lambda f: in_flight[f][0].index):
+                    flights = in_flight.pop(future)
+                    busy[flights[0].action.endpoint] -= 1
+                    outcomes = future.result()  # a kill (BaseException) ends the run here
+                    for flight, outcome in zip(flights, outcomes, strict=True):
+                        ok, error = self._land(flight, outcome)
+                        self.fatal = self.fatal or error
+                        schedule.done(flight.index)
+                        self._tick(progress, ok=ok)
+        finally:
+            self.dispatch.close()
+        if self.fatal is not None:
+            raise self.fatal
+        if not stopped and schedule.left:
+            raise AssertionError(f"{schedule.left} writes were never ready")  # a bug, loudly
+        return stopped
+
+    def _stop_asked(self) -> bool:
+        return self.should_stop is not None and self.should_stop()
+
+    # -- handing out ---------------------------------------------------------------------------
+    def _fill(
+        self,
+        schedule: Schedule,
+        limits: dict[str, int],
+        busy: Counter[str],
+        in_flight: dict[Future[list[Outcome]], list[_Flight]],
+        pools: dict[str, Executor],
+        progress: Progress,
+    ) -> None:
+        """Start every write that is ready, up to each endpoint's limit; notes ready together
+        go in one request where the endpoint creates them in batches."""
+        moved = True
+        while moved:  # a write failing before it is sent may make others ready
+            moved = False
+            for ep in schedule.endpoints_ready():
+                endpoint = self.rt.endpoints[ep]
+                while busy[ep] < limits[ep] and self.fatal is None:
+                    index = schedule.next_for(ep)
+                    if index is None:
+                        break
+                    moved = True
+                    group = self._started(schedule, progress, [index])
+                    first = group[0][1] if group else None
+                    if first is not None and first.note is not None and endpoint.note_batch > 1:
+                        more = schedule.take(ep, endpoint.note_batch - 1, _is_note)
+                        group += self._started(schedule, progress, more)
+                    if not group:
+                        continue
+                    flights = [flight for flight, _ in group]
+                    if len(group) == 1:
+                        future = pools[ep].submit(_one, group[0][1])
+                    else:
+                        future = pools[ep].submit(_batch, endpoint, [p for _, p in group])
+                    in_flight[future] = flights
+                    busy[ep] += 1
+
+    def _started(
+        self, schedule: Schedule, progress: Progress, indexes: list[int]
+    ) -> list[tuple[_Flight, Prepared]]:
+        out = []
+        for index in indexes:
+            started = self._start(index, schedule.actions[index])
+            if started is None:
+                schedule.done(index)
+                self._tick(progress, ok=False)
+            else:
+                out.append(started)
+        return out
+
+    def _start(self, index: int, action: Action) -> tuple[_Flight, Prepared] | None:
+        """The write prepared and its journal entry open; None when it failed already."""
+        kind = label(action)
+        link = getattr(action, "link", None)
+        try:
+            prepared = self.writes.prepare(action)
+        except FatalError as exc:
+            self.fatal = self.fatal or exc
+            return None
+        except (SyncdError, NotImplementedError) as exc:
+            entry = self.store.journal_begin(self.run_id, self.rt.name, action.endpoint, kind, link)
+            self._failed(entry, action, kind, str(exc))
+            return None
+        entry = self.store.journal_begin(
+            self.run_id, self.rt.name, action.endpoint, kind, link, intent=prepared.intent
+        )
+        return _Flight(index, action, kind, entry), prepared
+
+    # -- taking in -----------------------------------------------------------------------------
+    def _land(self, flight: _Flight, outcome: Outcome) -> tuple[bool, FatalError | None]:
+        """Record what one write did: whether it landed as asked, and a fatal error for the
+        run to end with."""
+        action, kind, entry = flight.action, flight.kind, flight.entry
+        try:
+            if isinstance(outcome, Exception):
+                raise outcome
+            changes = outcome
+        except LandedWrong as exc:
+            self._failed(entry, action, kind, str(exc), exc.changes)
+            self.natives.apply(exc.changes)
+            return False, None
+        except FatalError as exc:
+            with self.store.transaction() as conn:
+                self.store.journal_end(conn, entry, "failed", detail=str(exc))
+            return False, exc
+        except (SyncdError, NotImplementedError) as exc:
+            # a create whose outcome is unknown stays in doubt until a later run sees it
+            doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
+            self._failed(entry, action, kind, str(exc), doubt=doubt)
+            return False, None
+        except Exception as exc:  # a connector met an answer it does not understand
+            message = (
+                f"{action.endpoint}: unexpected {type(exc).__name__} ({exc}) while writing; the "
+                "object is skipped (please report this with --log-level debug output)"
+            )
+            self.bound.debug("write crashed", endpoint=action.endpoint, action=kind, exc_info=exc)
+            self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
+            return False, None
+        with self.store.transaction() as conn:
+            self.store.apply(conn, self.rt.name, changes)
+            native = next((c.native for c in changes if isinstance(c, Bind)), None)
+            self.store.journal_end(conn, entry, "done", native=native)
+        self.natives.apply(changes)
+        self.result.counts[kind] += 1
+        self.monitor.action(self.rt.name, kind, action.endpoint, True)
+        return True, None
+
+    def _failed(
+        self,
+        entry: int,
+        action: Action,
+        kind: str,
+        message: str,
+        changes: list[StateChange] | None = None,
+        *,
+        doubt: bool = False,
+    ) -> None:
+        with self.store.transaction() as conn:
+            if changes:
+                self.store.apply(conn, self.rt.name, changes)
+            self.store.journal_end(conn, entry, "doubt" if doubt else "failed", detail=message)
+        self.result.counts["failed"] += 1
+        problem = Problem(
+            action.endpoint, getattr(action, "link", None), f"{kind}: {message}", "error"
+        )
+        self.result.failures.append(problem)
+        self.bound.warning(
+            "write failed",
+            endpoint=action.endpoint,
+            action=kind,
+            link=problem.link,
+            error=message,
+        )
+        self.monitor.action(self.rt.name, kind, action.endpoint, False)
+
+    def _tick(self, progress: Progress, *, ok: bool) -> None:
+        progress.done += 1
+        if not ok:
+            progress.failed += 1
+        self.monitor.progress(self.rt.name, progress)
+        now = time.monotonic()
+        if progress.total < PROGRESS_FROM or progress.done == progress.total:
+            return
+        if now - self._stored_at >= STORE_PROGRESS_EVERY:  # what ``syncd status`` shows
+            self._stored_at = now
+            self.store.run_progress(self.run_id, progress.to_dict())
+        if not self.monitor.shows_progress and now - self._logged_at >= LOG_PROGRESS_EVERY:
+            self._logged_at = now
+            self.bound.info("progress", **progress.to_dict())

@@ -1,0 +1,143 @@
+"""Which of a plan's writes must wait for which: the dependencies of a concurrent apply.
+
+The planner lists writes in an order that is always safe to apply one by one. Applying them side
+by side keeps that safety by waiting only where it matters, per endpoint (ids are per system, so
+writes to different systems never wait for each other):
+
+* writes to one object run in plan order (an item's creation before its status, a note's
+  creation before its edit);
+* a note waits for its item and for its parent note (a reply needs the id of what it answers);
+* the notes of one item are created in plan order, so they read in the order they were written;
+* a reordering waits for every change of membership before it (creating or removing items);
+* items are created one by one, in plan order, on an endpoint the plan does not reorder
+  afterwards: a system appends new items in the order their creations finish;
+* a removal of an item waits for everything before it on that endpoint (its notes' writes
+  included, which do not name their item).
+
+``Schedule`` hands out the writes whose dependencies are done, lowest plan position first, so
+with one write in flight per endpoint the order is exactly the plan's.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Hashable, Sequence
+
+from syncd.core.actions import (
+    Action,
+    CreateItem,
+    CreateNote,
+    DeleteItem,
+    DeleteNote,
+    SetMedia,
+    SetOrder,
+    SetStatus,
+    UpdateNote,
+)
+
+
+def dependencies(actions: Sequence[Action]) -> list[set[int]]:
+    """For each write, the positions of the earlier writes it must wait for."""
+    last: dict[Hashable, int] = {}
+    on_endpoint: dict[str, list[int]] = {}
+    membership: dict[str, list[int]] = {}
+    reordered = {a.endpoint for a in actions if isinstance(a, SetOrder)}
+    out: list[set[int]] = []
+    for index, action in enumerate(actions):
+        ep = action.endpoint
+        deps: set[int] = set()
+
+        def after(*key: object, deps: set[int] = deps) -> None:
+            found = last.get(key)
+            if found is not None:
+                deps.add(found)
+
+        match action:
+            case CreateItem():
+                after(ep, action.link)
+                if ep not in reordered:
+                    after(ep, "new items")
+            case SetStatus() | SetMedia():
+                after(ep, action.link)
+            case CreateNote():
+                after(ep, action.link)
+                after(ep, action.item_link)
+                after(ep, "notes of", action.item_link)
+                if action.parent_link is not None:
+                    after(ep, action.parent_link)
+            case UpdateNote() | DeleteNote():
+                after(ep, action.link)
+            case DeleteItem():
+                deps.update(on_endpoint.get(ep, ()))
+            case SetOrder():
+                deps.update(membership.get(ep, ()))
+                after(ep, "order")
+        out.append(deps)
+        on_endpoint.setdefault(ep, []).append(index)
+        match action:
+            case SetOrder():
+                last[(ep, "order")] = index
+            case CreateNote():
+                last[(ep, action.link)] = index
+                last[(ep, "notes of", action.item_link)] = index
+            case CreateItem():
+                last[(ep, action.link)] = index
+                last[(ep, "new items")] = index
+            case _:
+                last[(ep, action.link)] = index
+        if isinstance(action, CreateItem | DeleteItem):
+            membership.setdefault(ep, []).append(index)
+    return out
+
+
+class Schedule:
+    """The writes of a plan, handed out as their dependencies complete."""
+
+    def __init__(self, actions: Sequence[Action]) -> None:
+        self.actions = actions
+        needs = dependencies(actions)
+        self._waiting_on = [len(d) for d in needs]
+        self._dependents: list[list[int]] = [[] for _ in actions]
+        for index, deps in enumerate(needs):
+            for dep in deps:
+                self._dependents[dep].append(index)
+        self._ready: dict[str, list[int]] = {}
+        for index, count in enumerate(self._waiting_on):
+            if count == 0:
+                self._push(index)
+        self.left = len(actions)
+
+    def _push(self, index: int) -> None:
+        heapq.heappush(self._ready.setdefault(self.actions[index].endpoint, []), index)
+
+    def next_for(self, endpoint: str) -> int | None:
+        """The lowest plan position ready on ``endpoint``, taken off the ready list."""
+        ready = self._ready.get(endpoint)
+        return heapq.heappop(ready) if ready else None
+
+    def take(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> list[int]:
+        """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (lowest first),
+        taken off the ready list; the others stay ready."""
+        ready = self._ready.get(endpoint) or []
+        taken: list[int] = []
+        kept: list[int] = []
+        while ready:
+            index = heapq.heappop(ready)
+            if len(taken) < most and wanted(self.actions[index]):
+                taken.append(index)
+            else:
+                kept.append(index)
+        for index in kept:
+            heapq.heappush(ready, index)
+        return taken
+
+    def endpoints_ready(self) -> list[str]:
+        return [ep for ep, ready in self._ready.items() if ready]
+
+    def done(self, index: int) -> None:
+        """``index`` finished (landed or failed: a dependent that cannot run says so itself)."""
+        self.left -= 1
+        for dependent in self._dependents[index]:
+            self._waiting_on[dependent] -= 1
+            if self._waiting_on[dependent] == 0:
+                self._push(dependent)

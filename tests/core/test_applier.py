@@ -1,0 +1,289 @@
+"""Writes side by side: what waits for what, bounded pools, and the same guarantees as one by one.
+
+The schedule is checked on plans the real planner makes; the applier through the real engine and
+state database, on in-memory reviews whose writes take a while (so several are in flight) and
+are watched for how many run at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
+from syncd.core.actions import CreateItem, CreateNote, SetOrder
+from syncd.core.policy import BOTH, Direction, Policy
+from syncd.core.statuses import StatusTable
+from syncd.errors import FatalError
+from syncd.state.store import StateStore
+from syncd.sync.applier import Progress
+from syncd.sync.engine import Engine, MappingRuntime, RunMonitor
+from syncd.sync.schedule import Schedule, dependencies
+
+ROWS = [{"a": "wfa", "b": "for_review"}, {"a": "done", "b": "approved"}]
+
+
+class SlowEndpoint(MemoryEndpoint):
+    """A review whose every write takes ``latency`` seconds, as a remote system's would."""
+
+    def __init__(self, name: str, review: MemoryReview, latency: float = 0.02) -> None:
+        super().__init__(name, review)
+        self.latency = latency
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.peak = 0
+        self.fail_on: Callable[[str], BaseException | None] = lambda op: None
+
+    def _write(self, op: str, apply: Callable[[], Any]) -> Any:
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        try:
+            time.sleep(self.latency)
+            error = self.fail_on(op)
+            if error is not None:
+                raise error
+            with self.lock:
+                return super()._write(op, apply)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+class Watch(RunMonitor):
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, int]] = []
+
+    def progress(self, mapping: str, progress: Progress) -> None:
+        self.seen.append((progress.done, progress.total))
+
+
+class Rig:
+    def __init__(self, tmp: Path, concurrency: int = 4) -> None:
+        self.a = MemoryReview("a")
+        self.b = MemoryReview("b")
+        self.ep_a = SlowEndpoint("a", self.a, latency=0.0)
+        self.ep_b = SlowEndpoint("b", self.b)
+        self.ep_b.write_concurrency = concurrency
+        self.store = StateStore.open(f"sqlite:///{tmp / 'state.db'}")
+        self.rt = MappingRuntime(
+            "m",
+            {"a": self.ep_a, "b": self.ep_b},
+            Policy(
+                endpoints=("a", "b"),
+                notes=Direction(BOTH),
+                statuses=Direction(BOTH),
+                order=Direction("a"),
+                side_by_side=frozenset({"b"}) if concurrency > 1 else frozenset(),
+            ),
+            StatusTable.from_rows(ROWS),
+            media_dir=tmp / "media",
+        )
+        self.watch = Watch()
+        self.engine = Engine(self.store, self.watch)
+
+    def seed(self, items: int = 6, notes: int = 4) -> None:
+        for i in range(items):
+            item = self.a.add_item(f"sh{i:03d}", status="wfa")
+            first = None
+            for n in range(notes):
+                note = self.a.add_note(item.id, f"note {i}.{n}")
+                first = first or note
+            if first is not None:
+                self.a.add_note(item.id, f"reply to {i}.0", parent=first.id)
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[Rig]:
+    rig = Rig(tmp_path)
+    yield rig
+    rig.store.dispose()
+
+
+def planned(rig: Rig) -> list[Any]:
+    plan, *_ = rig.engine.plan(rig.rt)
+    return plan.actions
+
+
+# -- what waits for what --------------------------------------------------------------------------
+def test_notes_wait_for_their_item_their_parent_and_the_notes_before_them(rig: Rig) -> None:
+    rig.seed(items=2, notes=2)
+    actions = planned(rig)
+    deps = dependencies(actions)
+    creates = {a.link: n for n, a in enumerate(actions) if isinstance(a, CreateItem)}
+    notes = {a.link: n for n, a in enumerate(actions) if isinstance(a, CreateNote)}
+    for n, action in enumerate(actions):
+        if not isinstance(action, CreateNote):
+            continue
+        assert creates[action.item_link] in deps[n], "a note before its item"
+        if action.parent_link is not None:
+            assert notes[action.parent_link] in deps[n], "a reply before its parent"
+        earlier = [
+            m
+            for m, other in enumerate(actions[:n])
+            if isinstance(other, CreateNote) and other.item_link == action.item_link
+        ]
+        if earlier:
+            assert earlier[-1] in deps[n], "the notes of one item out of order"
+
+
+def test_the_order_waits_for_every_new_item(rig: Rig) -> None:
+    rig.seed(items=3, notes=0)
+    actions = planned(rig)
+    orders = [n for n, a in enumerate(actions) if isinstance(a, SetOrder)]
+    assert orders, "items created side by side must be put in order afterwards"
+    creates = {n for n, a in enumerate(actions) if isinstance(a, CreateItem) and a.endpoint == "b"}
+    assert creates <= dependencies(actions)[orders[0]]
+
+
+def test_without_a_reordering_items_are_created_one_by_one(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, concurrency=1)
+    rig.seed(items=3, notes=0)
+    actions = planned(rig)
+    assert not any(isinstance(a, SetOrder) for a in actions)
+    creates = [n for n, a in enumerate(actions) if isinstance(a, CreateItem)]
+    deps = dependencies(actions)
+    for before, after in itertools.pairwise(creates):
+        assert before in deps[after]
+    rig.store.dispose()
+
+
+def test_the_schedule_hands_out_lowest_positions_first_as_work_completes(rig: Rig) -> None:
+    rig.seed(items=2, notes=1)
+    actions = planned(rig)
+    schedule = Schedule(actions)
+    order: list[int] = []
+    while schedule.left:
+        ready = [n for ep in schedule.endpoints_ready() if (n := schedule.next_for(ep)) is not None]
+        assert ready, "nothing ready while work is left"
+        for n in sorted(ready):
+            order.append(n)
+            schedule.done(n)
+    assert sorted(order) == list(range(len(actions)))
+
+
+# -- the applier ---------------------------------------------------------------------------------
+def test_writes_run_side_by_side_within_the_limit_and_land_once(rig: Rig) -> None:
+    rig.seed(items=8, notes=4)
+    result = rig.engine.run(rig.rt)
+    assert result.outcome == "ok", result.failures
+    assert 1 < rig.ep_b.peak <= 4
+    assert sorted(n.text for n in rig.b.notes.values()) == sorted(
+        n.text for n in rig.a.notes.values()
+    )
+    assert [i.name for i in rig.b.items] == [i.name for i in rig.a.items]
+    # every reply is a reply, under the right note
+    by_id = rig.b.notes
+    for note in by_id.values():
+        if note.text.startswith("reply to "):
+            assert note.parent is not None
+            assert by_id[note.parent].text == note.text.replace("reply to ", "note ")
+    # each item's notes were written in their order
+    for item in rig.b.items:
+        texts = [n.text for n in by_id.values() if n.item == item.id and n.parent is None]
+        assert texts == sorted(texts)
+    # a second run has nothing left to do
+    again = rig.engine.run(rig.rt)
+    assert sum(again.counts.values()) == 0
+    assert rig.watch.seen[-1][0] == rig.watch.seen[-1][1]
+
+
+def test_concurrency_one_keeps_the_plan_order(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, concurrency=1)
+    rig.seed(items=3, notes=2)
+    assert rig.engine.run(rig.rt).outcome == "ok"
+    assert rig.ep_b.peak == 1
+    rig.store.dispose()
+
+
+def test_a_failure_among_writes_in_flight_is_reported_and_the_rest_lands(rig: Rig) -> None:
+    rig.seed(items=4, notes=3)
+    calls = {"n": 0}
+
+    def fail_third_note(op: str) -> BaseException | None:
+        if op == "create_note":
+            calls["n"] += 1
+            if calls["n"] == 3:
+                from syncd.errors import RetriableError
+
+                return RetriableError("b: the service is busy")
+        return None
+
+    rig.ep_b.fail_on = fail_third_note
+    result = rig.engine.run(rig.rt)
+    assert result.outcome == "partial"
+    assert result.counts["failed"] >= 1
+    rig.ep_b.fail_on = lambda op: None
+    assert rig.engine.run(rig.rt).outcome == "ok"
+    texts = [n.text for n in rig.b.notes.values()]
+    assert sorted(texts) == sorted(n.text for n in rig.a.notes.values())
+    assert len(texts) == len(set(texts)), "a note written twice"
+
+
+def test_a_fatal_error_stops_new_writes_and_records_those_in_flight(rig: Rig) -> None:
+    rig.seed(items=6, notes=3)
+    calls = {"n": 0}
+
+    def refuse_after_five(op: str) -> BaseException | None:
+        calls["n"] += 1
+        return FatalError("b: credentials refused") if calls["n"] == 5 else None
+
+    rig.ep_b.fail_on = refuse_after_five
+    with pytest.raises(FatalError):
+        rig.engine.run(rig.rt)
+    landed = rig.b.writes
+    assert 0 < landed < 40
+    recorded = rig.store.load("m").natives
+    # every write that landed is recorded: the next run writes only the rest
+    assert len(recorded("note", "b")) == len(rig.b.notes)
+    rig.ep_b.fail_on = lambda op: None
+    assert rig.engine.run(rig.rt).outcome == "ok"
+    texts = [n.text for n in rig.b.notes.values()]
+    assert len(texts) == len(set(texts)) == len(rig.a.notes)
+
+
+def test_a_stop_request_ends_the_run_between_writes(rig: Rig) -> None:
+    rig.seed(items=6, notes=3)
+    asked = {"n": 0}
+
+    def stop_soon() -> bool:
+        asked["n"] += 1
+        return asked["n"] > 3
+
+    result = rig.engine.run(rig.rt, should_stop=stop_soon)
+    assert result.outcome == "stopped"
+    assert rig.b.writes < 30
+    assert rig.engine.run(rig.rt).outcome == "ok"
+    texts = [n.text for n in rig.b.notes.values()]
+    assert len(texts) == len(set(texts)) == len(rig.a.notes)
+
+
+def test_a_long_run_keeps_its_progress_in_the_run_history(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.seed(items=10, notes=3)
+    snapshots: list[dict[str, Any]] = []
+    original = rig.store.run_progress
+
+    def spy(run_id: int, progress: dict[str, Any]) -> None:
+        original(run_id, progress)
+        snapshots.append(rig.store.last_runs("m", limit=1)[0].progress)
+
+    rig.store.run_progress = spy  # type: ignore[method-assign]
+    import syncd.sync.applier as applier
+
+    every = applier.STORE_PROGRESS_EVERY
+    applier.STORE_PROGRESS_EVERY = 0.0
+    try:
+        assert rig.engine.run(rig.rt).outcome == "ok"
+    finally:
+        applier.STORE_PROGRESS_EVERY = every
+    assert snapshots, "no progress was kept"
+    assert all(s["total"] >= 30 and 0 < s["done"] < s["total"] for s in snapshots)
+    assert [s["done"] for s in snapshots] == sorted(s["done"] for s in snapshots)
+    rig.store.dispose()
