@@ -374,6 +374,18 @@ def cmd_service(args: argparse.Namespace) -> int:
     return handle_service_command(args.action, args.config)
 
 
+def cmd_cinesync_event(args: argparse.Namespace) -> int:
+    from syncd.cli.cinesync import cmd_event
+
+    return cmd_event(args)
+
+
+def cmd_cinesync(args: argparse.Namespace) -> int:
+    from syncd.cli.cinesync import cmd_tools
+
+    return cmd_tools(args)
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "plan": cmd_plan,
@@ -383,4 +395,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "db": cmd_db,
     "demo": cmd_demo,
     "service": cmd_service,
+    "cinesync-event": cmd_cinesync_event,
+    "cinesync": cmd_cinesync,
 }

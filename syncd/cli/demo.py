@@ -1,10 +1,11 @@
-"""``syncd demo``: one review kept in step across a tracker, SyncSketch and ShotGrid, locally.
+"""``syncd demo``: one review kept in step across a tracker, SyncSketch, ShotGrid and cineSync.
 
 No accounts, no servers to install: the demo starts the SyncSketch and ShotGrid stand-ins, plays
-the tracker with a review file (where no real Kitsu is configured), and runs the real engine, the
-real connectors and a real state database between all three. It then plays a supervisor
-commenting in SyncSketch and a producer writing in ShotGrid, and shows each change arrive
-everywhere exactly once. Everything is written to one folder, started afresh on every run.
+the tracker with a review file (where no real Kitsu is configured), keeps a cineSync session file
+next to it, and runs the real engine, the real connectors and a real state database between all
+four. It then plays a supervisor commenting in SyncSketch, a producer writing in ShotGrid and a
+reviewer drawing in cineSync (what cineSync's event script would send), and shows each change
+arrive everywhere exactly once. Everything is written to one folder, started afresh on every run.
 
 The stand-ins are the ``syncd-standins`` distribution next to syncd in the repository
 (``pip install -e ./standins``), not part of the syncd wheel; this module is the only part of
@@ -58,6 +59,7 @@ def _config(ss: SyncSketchStandIn, ss_project: int, sg: ShotGridStandIn, sg_proj
         "media_dir": "media-cache",
         "systems": {
             "studio": {"type": "file", "path": "./studio"},
+            "cinesync": {"type": "cinesync", "path": "./studio/sessions"},
             "syncsketch": {
                 "type": "syncsketch",
                 "url": ss.url,
@@ -79,6 +81,7 @@ def _config(ss: SyncSketchStandIn, ss_project: int, sg: ShotGridStandIn, sg_proj
                     "studio": {"review": "dailies"},
                     "syncsketch": {"project_id": ss_project, "review": "Dailies", "create": True},
                     "shotgrid": {"project_id": sg_project, "playlist": "Dailies", "create": True},
+                    "cinesync": {"session": "dailies"},
                 },
                 "sync": {
                     "items": "studio",
@@ -90,15 +93,31 @@ def _config(ss: SyncSketchStandIn, ss_project: int, sg: ShotGridStandIn, sg_proj
                 },
                 "conflicts": "studio",
                 "statuses": [
-                    {"studio": "wfa", "syncsketch": "for_review", "shotgrid": "rev"},
-                    {"studio": "retake", "syncsketch": "on_hold", "shotgrid": "rej"},
-                    {"studio": "done", "syncsketch": "approved", "shotgrid": "apr"},
+                    {
+                        "studio": "wfa",
+                        "syncsketch": "for_review",
+                        "shotgrid": "rev",
+                        "cinesync": "Waiting for review",
+                    },
+                    {
+                        "studio": "retake",
+                        "syncsketch": "on_hold",
+                        "shotgrid": "rej",
+                        "cinesync": "Retake",
+                    },
+                    {
+                        "studio": "done",
+                        "syncsketch": "approved",
+                        "shotgrid": "apr",
+                        "cinesync": "Approved",
+                    },
                 ],
             }
         ],
     }
     header = (
-        "# syncd demo: a review file (the tracker), SyncSketch and ShotGrid stand-ins.\n"
+        "# syncd demo: a review file (the tracker), SyncSketch and ShotGrid stand-ins, and a\n"
+        "# cineSync session file (studio/sessions/dailies.csc).\n"
         "# The stand-ins' addresses change on every `syncd demo` run.\n"
     )
     return header + yaml.safe_dump(config, sort_keys=False)
@@ -149,17 +168,22 @@ def run_demo(folder: Path, *, serve: bool = False) -> int:
 
         print(f"syncd demo in {folder}")
         print(f"  SyncSketch stand-in: {ss.url}   ShotGrid stand-in: {sg.url}\n")
-        print("1. First run: the studio's review (studio/dailies.yaml) goes to SyncSketch and")
-        print("   ShotGrid: items in order, previews, statuses and notes.")
+        print("1. First run: the studio's review (studio/dailies.yaml) goes to SyncSketch,")
+        print("   ShotGrid and cineSync: items in order, previews, statuses and notes.")
         print(f"   {_outcome(run_mapping(config, store, mapping))}")
         review = next(r for r in ss.store.query("review", {}) if r["name"] == "Dailies")
         items = ss.store.review_items(review["id"])
         print(f"   SyncSketch review 'Dailies': {', '.join(i['name'] for i in items)}")
         playlist = sg.store.find("Playlist", [["code", "is", "Dailies"]], ["versions"])[0]
         print(f"   ShotGrid playlist 'Dailies': {len(playlist['versions'])} versions")
+        session = folder / "studio" / "sessions" / "dailies.csc"
+        print(f"   cineSync session {session.relative_to(folder)}: {', '.join(_media(session))}")
 
         print("\n2. Sam comments on frame 24 of sh010 in SyncSketch and approves sh030;")
-        print("   Pat writes a note on sh020 in ShotGrid.")
+        print("   Pat writes a note on sh020 in ShotGrid; Lee, reviewing in cineSync, circles")
+        print("   something on frame 30 of sh030 and writes a note there (what cineSync hands")
+        print("   `syncd cinesync-event`).")
+        _review_in_cinesync(config, mapping)
         ss.store.add_frame(items[0]["id"], "Soften the rim light too.", frame=23, creator="sam")
         ss.store.patch("item", items[2]["id"], {"approval_status": "approved"})
         version = sg.store.find("Version", [["code", "is", "sh020"]], ["id"])[0]
@@ -174,7 +198,7 @@ def run_demo(folder: Path, *, serve: bool = False) -> int:
             },
         )
 
-        print("\n3. Second run: each change reaches the two other systems, exactly once.")
+        print("\n3. Second run: each change reaches the three other systems, exactly once.")
         print(f"   {_outcome(run_mapping(config, store, mapping))}")
 
         print("\n4. Third run: nothing changed anywhere, so nothing is written.")
@@ -186,13 +210,42 @@ def run_demo(folder: Path, *, serve: bool = False) -> int:
         print(textwrap.indent(_readable(studio), "    "))
         if not serve:
             print("Run `syncd demo --serve` to keep the stand-ins up and sync every 5 seconds")
-            print("while you edit studio/dailies.yaml (or talk to the stand-ins directly).")
+            print("while you edit studio/dailies.yaml (or talk to the stand-ins directly);")
+            print("`syncd cinesync url -m dailies --open` opens the session in cineSync.")
             return 0 if not last.failed else 1
         _serve(config, store, mapping, ss, sg)
         return 0
     finally:
         ss.stop()
         sg.stop()
+
+
+def _media(session: Path) -> list[str]:
+    from syncd.connectors.cinesync import read_session
+
+    return [m.name or "?" for m in read_session(session).media]
+
+
+def _review_in_cinesync(config: Any, mapping: Any) -> None:
+    """The session as a reviewer has it in cineSync, taken in as its event script would be."""
+    from syncd.connectors import open_endpoint
+    from syncd.connectors.cinesync import parse_session
+    from syncd.connectors.cinesync.event import take_in
+
+    system = config.systems["cinesync"]
+    selector = dict(mapping.endpoints["cinesync"])
+    endpoint = open_endpoint("cinesync", "cinesync", dict(system.settings), selector)
+    text = endpoint.path.read_text()
+    at = text.rindex("</media>")
+    drawn = (
+        '<annotation frame="30"><notes>The hand pops here; ease it in.</notes>'
+        '<circle color="#ff3300" alpha="1"><startPoint x="0.3" y="0.3" />'
+        '<endPoint x="0.6" y="0.7" /></circle></annotation>'
+    )
+    try:
+        take_in(endpoint, parse_session((text[:at] + drawn + text[at:]).encode()))
+    finally:
+        endpoint.close()
 
 
 def _readable(text: str) -> str:

@@ -14,7 +14,8 @@ from syncd.cli.errors import EXIT_USAGE, run_guarded
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="syncd",
-        description="Keep one review in step across Kitsu, SyncSketch, ShotGrid and files.",
+        description="Keep one review in step across Kitsu, SyncSketch, ShotGrid, cineSync and "
+        "files.",
     )
     parser.add_argument("--version", action="version", version=f"syncd {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -88,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     db_sub.add_parser("upgrade", parents=[common], help="apply database migrations")
 
+    from syncd.cli.cinesync import add_parsers
+
+    add_parsers(sub, common)
+
     if sys.platform == "win32":
         svc = sub.add_parser("service", parents=[common], help="Windows service management")
         svc.add_argument("action", choices=["install", "start", "stop", "remove", "run"])
@@ -96,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "cinesync-event":  # an event script tolerates what it ignores
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     if not args.command:
         parser.print_help()
         return EXIT_USAGE

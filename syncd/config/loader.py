@@ -188,19 +188,22 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     return url
 
 
+_FILES = {"file": "review files", "cinesync": "session files"}
+
+
 def _resolve_paths(
     systems: dict[str, SystemConfig], base: Path, loc: Located
 ) -> dict[str, SystemConfig]:
     out = {}
     for name, system in systems.items():
         settings = dict(system.settings)
-        if system.type == "file":
+        if system.type in _FILES:  # a folder of files, named relative to the configuration
             folder = (base / Path(settings["path"]).expanduser()).resolve()
             if folder.exists() and not folder.is_dir():
                 at: Path_ = ("systems", name, "path")
                 raise ConfigError(
                     f"{loc.where(at)}: {dotted(at)}: {folder} is a file, not a folder; point "
-                    "path: at the folder that holds (or will hold) the review files"
+                    f"path: at the folder that holds (or will hold) the {_FILES[system.type]}"
                 )
             settings["path"] = str(folder)
         out[name] = SystemConfig(name, system.type, settings)

@@ -18,7 +18,7 @@ from syncd.connectors.base import Endpoint
 from syncd.connectors.spec import ConnectorSpec, with_defaults
 from syncd.errors import ConfigError
 
-TYPES: tuple[str, ...] = ("kitsu", "syncsketch", "shotgrid", "file", "memory")
+TYPES: tuple[str, ...] = ("kitsu", "syncsketch", "shotgrid", "cinesync", "file", "memory")
 """System types, in the order the documentation lists them."""
 
 

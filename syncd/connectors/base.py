@@ -10,6 +10,7 @@ what was asked, so the engine can check the write and record exactly what the sy
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 from syncd.core.capabilities import Capabilities
@@ -69,9 +70,29 @@ class Endpoint(ABC):
         self.unplaced: list[Person] = []
         """Authors a write could not post as (no such person there): the note carries a
         visible attribution instead, and the engine warns about each in the run's report."""
+        self.posters: Callable[[Path, str], Path | None] | None = None
+        """Set by the runtime: a still picture (a poster frame) of a local media file whose
+        content is the given SHA-256, made once and cached by ``syncd.media``, or None when none
+        can be made. A connector that draws over a media's picture (cineSync's drawings) uses
+        it; connectors cannot reach ``syncd.media`` themselves."""
+        self.warnings: list[str] = []
+        """What the last read found and could not sync (a cineSync group movie, a session's own
+        notes): the engine reports each as a warning of the run, so nothing is left out
+        silently."""
 
     def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
         """Every endpoint of the mapping was read: save what the reads held back."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
+        """The run's writes are all sent: save what the endpoint kept back.
+
+        Called by the engine once per run, after it has applied the plan (all of it, up to a
+        stop between writes, or up to a failure) and before it saves the snapshots; an error
+        raised here is reported as the endpoint's failure of the run. A connector that keeps the
+        review in one file (a review file, a cineSync session) applies a run's writes in memory
+        and saves the file here, once; every write must still be durable when it is answered
+        (the engine records it as done), so such a connector logs each one until this is called.
+        """
 
     # -- reading -------------------------------------------------------------------------------
     @abstractmethod
@@ -149,10 +170,6 @@ class Endpoint(ABC):
     def expected_content(self, content: NoteContent, note_id: str | None = None) -> NoteContent:
         """The content as this system can hold it on note ``note_id`` (see ``expected_note``)."""
         return content
-
-    def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
-        """The run's writes are all sent: save what the endpoint kept back (a review file
-        saves its run's writes once, here)."""
 
     def authorship(self) -> str:
         """How notes written here for other people show who wrote them, and why: for

@@ -46,7 +46,9 @@ class LocalMedia:
 
     ``fps`` and ``frames`` travel with a movie when probing found them (SyncSketch counts frames
     from the frame rate it is given); ``thumbnail`` is a small picture of it where a system
-    wants one; ``url`` is where the source system serves it, when it says.
+    wants one; ``url`` is where the source system serves the same bytes, when it says and serves
+    them at a stable address: a system that plays media from wherever it is (cineSync) can point
+    there as well as at the local copy.
     """
 
     path: Path

@@ -9,6 +9,7 @@ A thumbnail is a convenience: when it cannot be made the media still moves, with
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -17,6 +18,7 @@ from syncd.errors import SkippableError
 from syncd.media.cache import MediaCache
 from syncd.media.images import write_thumbnail
 from syncd.media.info import MediaInfo
+from syncd.media.probe import probe
 from syncd.media.tools import MediaTools, ToolMissing
 
 log = structlog.get_logger("syncd.media")
@@ -104,3 +106,23 @@ class Thumbnailer:
         error = done.stderr.decode(errors="replace").strip().splitlines()
         log.warning("poster frame not made", file=source.name, error=(error or ["no frame"])[-1])
         return False
+
+
+def poster_maker(root: Path, *, side: int = 1920) -> Callable[[Path, str], Path | None]:
+    """Poster frames of local files, up to ``side`` pixels, kept in the cache at ``root``.
+
+    For connectors that draw over a media's picture (``Endpoint.posters``). Nothing is created
+    before the first poster is asked for; a file that cannot be probed has none.
+    """
+    made: list[Thumbnailer] = []
+
+    def poster(path: Path, sha256: str) -> Path | None:
+        try:
+            info = probe(path)
+        except SkippableError:
+            return None
+        if not made:
+            made.append(Thumbnailer(MediaCache(root), width=side, height=side, quality=90))
+        return made[0].thumbnail(sha256, path, info)
+
+    return poster

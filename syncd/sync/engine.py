@@ -231,6 +231,8 @@ class Engine:
             )
         planned = make_plan(recorded, canonical, policy)
         planned.problems[:0] = media_problems
+        for name, endpoint in rt.endpoints.items():  # what a read could not sync, said once
+            planned.problems.extend(Problem(name, None, w, "warning") for w in endpoint.warnings)
         return planned, raw, cycles, recorded
 
     # -- a whole run -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from syncd.core.statuses import StatusTable
 from syncd.errors import ConfigError, SyncdError
 from syncd.media.cache import MediaCache
 from syncd.media.cache import default_root as default_cache_root
+from syncd.media.thumbs import poster_maker
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor, RunResult
 
@@ -109,6 +110,7 @@ def open_endpoints(
 ) -> dict[str, Endpoint]:
     """Connectors for each endpoint; ``dry_run`` is set on each before anything else is asked."""
     endpoints: dict[str, Endpoint] = {}
+    posters = poster_maker(media_dir(config) / "posters")
     try:
         for name, selector in mapping.endpoints.items():
             system = config.systems[name]
@@ -119,6 +121,7 @@ def open_endpoints(
                 raise ConfigError(f"{_where(config, mapping, name, str(exc))}: {exc}") from None
             endpoint.dry_run = dry_run
             endpoint.hold_housekeeping = True
+            endpoint.posters = posters
             endpoints[name] = endpoint
     except BaseException:
         for endpoint in endpoints.values():

@@ -184,6 +184,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert notes["Soften the rim light too."]["author"] == "Sam Supervisor <sam@client.example>"
     assert notes["Grade is a touch warm."]["author"] == "Pat Producer <pat@studio.example>"
     assert studio["items"][2]["status"] == "done"
+    assert notes["The hand pops here; ease it in."]["frame"] == 30, "from cineSync"
+    session = (tmp_path / "demo" / "studio" / "sessions" / "dailies.csc").read_text()
+    assert "Sam Supervisor: Soften the rim light too. [syncd:" in session
+    assert "<group>Approved</group>" in session
     again = syncd(tmp_path, "demo", "--dir", "demo", "--log-level", "warning")
     assert again.returncode == 0, again.stderr  # starts afresh every time
 

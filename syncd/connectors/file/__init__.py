@@ -7,9 +7,11 @@ wrote, with errors naming the line).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from syncd.connectors.spec import ConnectorSpec
+from syncd.errors import ConfigError
 
 SPEC = ConnectorSpec(
     type="file",
@@ -38,6 +40,12 @@ SPEC = ConnectorSpec(
 
 
 def open_endpoint(name: str, settings: Mapping[str, Any], selector: Mapping[str, Any]) -> Any:
-    from syncd.connectors.file.endpoint import open_file_endpoint
+    folder = Path(str(settings["path"])).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(
+            f"systems.{name}.path: {folder} is a file, not a folder; point path: at the folder "
+            "that holds (or will hold) the review files"
+        )
+    from syncd.connectors.file.endpoint import FileEndpoint
 
-    return open_file_endpoint(name, dict(settings), dict(selector))
+    return FileEndpoint(name, folder, str(selector["review"]))

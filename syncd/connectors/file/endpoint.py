@@ -64,7 +64,7 @@ from syncd.core.model import (
     NoteContent,
     Snapshot,
 )
-from syncd.errors import ConfigError, FatalError, NotFound, SkippableError
+from syncd.errors import FatalError, NotFound, SkippableError
 
 HEADER = (
     "# syncd review file: edit notes, statuses and order here, add items and notes by writing\n"
@@ -439,13 +439,3 @@ class FileEndpoint(Endpoint):
     def delete_note(self, note_id: str) -> None:
         self._index().note(note_id, self.path)
         self._write({"op": "delete_note", "id": note_id})
-
-
-def open_file_endpoint(name: str, system: dict[str, Any], selector: dict[str, Any]) -> Endpoint:
-    folder = Path(str(system["path"])).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise ConfigError(
-            f"systems.{name}.path: {folder} is a file, not a folder; point path: at the folder "
-            "that holds (or will hold) the review files"
-        )
-    return FileEndpoint(name, folder, str(selector["review"]))
