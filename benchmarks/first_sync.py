@@ -2,8 +2,9 @@
 
 A review of 200 items and 2,000 notes (every fifth a reply, every item with a status) is written
 from an in-memory review into an empty SyncSketch review and an empty ShotGrid playlist, each on
-its stand-in with latency added to every request, once per ``concurrency`` setting (1 is the
-serial applier, the baseline; each run starts from an empty target and a fresh state database).
+its stand-in (served by another process) with latency added to every request, once per
+``concurrency`` setting (1 is the serial applier, the baseline; each run starts from an empty
+target and a fresh state database).
 
 For each run it prints the wall time, the requests the connector made, requests per object
 written, the most writes that were in flight at once, and two ratios measured in the same run:
@@ -21,12 +22,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import multiprocessing
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -93,57 +96,61 @@ def source(items: int, notes: int) -> MemoryReview:
     return review
 
 
+def _serve(system: str, latency: float, pipe: Connection) -> None:
+    """Run a stand-in with an empty review in this (child) process until told to stop."""
+    if system == "syncsketch":
+        with SyncSketchStandIn(users={SCRIPT: KEY}) as standin:
+            project = standin.store.add_project("Benchmark")
+            standin.store.add_review(project, "Dailies")
+            standin.faults.set(latency=latency)
+            pipe.send((standin.url, {"project_id": project, "review": "Dailies"}))
+            pipe.recv()
+    else:
+        with ShotGridStandIn(scripts={SCRIPT: KEY}) as standin:
+            project = standin.store.create("Project", {"name": "Benchmark"})
+            standin.store.create("Playlist", {"code": "Dailies", "project": project})
+            standin.latency = latency
+            pipe.send((standin.url, {"project_id": project["id"], "playlist": "Dailies"}))
+            pipe.recv()
+
+
 @contextmanager
-def syncsketch(latency: float, concurrency: int) -> Iterator[Endpoint]:
-    with SyncSketchStandIn(users={SCRIPT: KEY}) as standin:
-        project = standin.store.add_project("Benchmark")
-        standin.store.add_review(project, "Dailies")
-        standin.faults.set(latency=latency)
+def target(system: str, latency: float, concurrency: int) -> Iterator[Endpoint]:
+    """The endpoint syncd opens on a stand-in served by another process, so that the server's
+    work does not share this process's interpreter lock with syncd's."""
+    ours, theirs = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(system, latency, theirs), daemon=True)
+    server.start()
+    url, selector = ours.recv()
+    if system == "syncsketch":
+        settings = {"url": url, "username": SCRIPT, "api_key": KEY}
         endpoint = open_syncsketch_endpoint(
-            "target",
-            {"url": standin.url, "username": SCRIPT, "api_key": KEY, "concurrency": concurrency},
-            {"project_id": project, "review": "Dailies"},
+            "target", {**settings, "concurrency": concurrency}, selector
         )
-        try:
-            yield endpoint
-        finally:
-            endpoint.close()
-
-
-@contextmanager
-def shotgrid(latency: float, concurrency: int) -> Iterator[Endpoint]:
-    with ShotGridStandIn(scripts={SCRIPT: KEY}) as standin:
-        project = standin.store.create("Project", {"name": "Benchmark"})
-        standin.store.create("Playlist", {"code": "Dailies", "project": project})
-        standin.latency = latency
+    else:
+        settings = {"url": url, "script_name": SCRIPT, "api_key": KEY}
         endpoint = open_shotgrid_endpoint(
-            "target",
-            {
-                "url": standin.url,
-                "script_name": SCRIPT,
-                "api_key": KEY,
-                "concurrency": concurrency,
-            },
-            {"project_id": project["id"], "playlist": "Dailies"},
+            "target", {**settings, "concurrency": concurrency}, selector
         )
-        try:
-            yield endpoint
-        finally:
-            endpoint.close()
+    try:
+        yield endpoint
+    finally:
+        endpoint.close()
+        ours.send("stop")
+        server.join(timeout=30)
 
 
 STATUSES = {
     "syncsketch": [{"mem": "wfa", "target": "for_review"}, {"mem": "done", "target": "approved"}],
     "shotgrid": [{"mem": "wfa", "target": "rev"}, {"mem": "done", "target": "apr"}],
 }
-SYSTEMS = {"syncsketch": syncsketch, "shotgrid": shotgrid}
 
 
 def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figures:
     review = source(args.items, args.notes)
-    with SYSTEMS[system](args.latency, concurrency) as target, tempfile.TemporaryDirectory() as tmp:
+    with target(system, args.latency, concurrency) as ep, tempfile.TemporaryDirectory() as tmp:
         state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
-        endpoints = {"mem": MemoryEndpoint("mem", review), "target": target}
+        endpoints = {"mem": MemoryEndpoint("mem", review), "target": ep}
         rt = MappingRuntime(
             "bench",
             endpoints,
@@ -157,12 +164,12 @@ def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figur
             StatusTable.from_rows(STATUSES[system]),
             media_dir=Path(tmp) / "media",
         )
-        flights = InFlight(target)
-        before = target.request_count()
+        flights = InFlight(ep)
+        before = ep.request_count()
         started = time.perf_counter()
         result = Engine(state).run(rt)
         seconds = time.perf_counter() - started
-        requests = target.request_count() - before
+        requests = ep.request_count() - before
         state.dispose()
     written = sum(n for kind, n in result.counts.items() if kind != "failed")
     return Figures(seconds, requests, written, flights.peak, result.counts.get("failed", 0))

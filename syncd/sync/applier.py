@@ -80,7 +80,7 @@ def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
         made = endpoint.create_notes([p.note for p in group if p.note is not None])
     except Exception as exc:
         return [exc for _ in group]
-    if len(made) != len(group):
+    if len(made) != len(group) or any(p.note is None for p in group):
         wrong = SkippableError(
             f"{endpoint.name}: a batch of {len(group)} notes answered {len(made)} results"
         )
@@ -98,7 +98,8 @@ def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
 
 
 def _is_note(action: Action) -> bool:
-    return isinstance(action, CreateNote)
+    """A note that may ride in a batch (one with files is fetched and sent on its own)."""
+    return isinstance(action, CreateNote) and not action.note.attachments
 
 
 @dataclass

@@ -103,9 +103,9 @@ def test_a_quiet_run_leaves_the_file_alone(tmp_path: Path) -> None:
 def test_a_run_writes_the_file_once_however_many_notes(tmp_path: Path, monkeypatch) -> None:
     folder, a, *_ = exported(tmp_path)
     writes: list[Path] = []
-    real = store_module._atomic_write
+    real = store_module.atomic_write
     monkeypatch.setattr(
-        store_module, "_atomic_write", lambda p, d: (writes.append(p), real(p, d))[1]
+        store_module, "atomic_write", lambda p, d: (writes.append(p), real(p, d))[1]
     )
     ep = endpoint(folder)
     ep.hold_housekeeping = True

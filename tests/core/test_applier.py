@@ -287,3 +287,36 @@ def test_a_long_run_keeps_its_progress_in_the_run_history(tmp_path: Path) -> Non
     assert all(s["total"] >= 30 and 0 < s["done"] < s["total"] for s in snapshots)
     assert [s["done"] for s in snapshots] == sorted(s["done"] for s in snapshots)
     rig.store.dispose()
+
+
+class BatchingEndpoint(SlowEndpoint):
+    """A review that creates notes several to a request, as ShotGrid's ``batch`` does."""
+
+    note_batch = 3
+
+    def __init__(self, name: str, review: MemoryReview) -> None:
+        super().__init__(name, review)
+        self.batches: list[int] = []
+
+    def create_notes(self, notes: list[Any]) -> list[Any]:
+        self.batches.append(len(notes))
+        return [self.create_note(note) for note in notes]
+
+
+def test_notes_ride_in_batches_and_a_note_with_files_goes_alone(tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    rig.ep_b = BatchingEndpoint("b", rig.b)
+    rig.ep_b.write_concurrency = 4
+    rig.rt.endpoints["b"] = rig.ep_b
+    rig.seed(items=4, notes=3)
+    with_file = rig.a.add_note(
+        rig.a.items[0].id, "see the paint-over", files={"notes.txt": b"frame 12: the arc\n"}
+    )
+    result = rig.engine.run(rig.rt)
+    assert result.outcome == "ok", result.failures
+    assert rig.ep_b.batches and max(rig.ep_b.batches) <= 3
+    assert sum(rig.ep_b.batches) < len(rig.a.notes)  # the note with a file was not batched
+    written = {n.text: n for n in rig.b.notes.values()}
+    assert sorted(written) == sorted(n.text for n in rig.a.notes.values())
+    assert [a.filename for a in written[with_file.text].attachments] == ["notes.txt"]
+    assert sum(rig.engine.run(rig.rt).counts.values()) == 0

@@ -86,7 +86,7 @@ def write_session(path: str | os.PathLike[str], session: Session) -> bool:
             "nothing was written: read it again and redo the change"
         )
     try:
-        _atomic_write(path, data)
+        atomic_write(path, data)
     except OSError as exc:
         raise SessionError(
             f"{path}: cannot write the session file ({exc.strerror}); the old file is unchanged: "
@@ -101,7 +101,9 @@ def _same_file(a: Path | None, b: Path) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file renamed over it, its
+    mode kept), durably where the platform allows."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:

@@ -36,8 +36,6 @@ import json
 import os
 import re
 import shutil
-import stat
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -47,7 +45,7 @@ import structlog
 
 from syncd.connectors.cinesync.errors import SessionError
 from syncd.connectors.cinesync.model import Session
-from syncd.connectors.cinesync.session import parse_session, render_session
+from syncd.connectors.cinesync.session import atomic_write, parse_session, render_session
 from syncd.connectors.cinesync.shorthash import short_hash
 from syncd.core.model import LocalMedia
 from syncd.errors import SkippableError
@@ -116,9 +114,10 @@ class SessionFiles:
         try:
             if _bytes(self.written) != data:
                 self.private.mkdir(parents=True, exist_ok=True)
-                _atomic_write(self.written, data)
+                atomic_write(self.written, data)
             if current != data:
-                _atomic_write(self.path, data)
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.path, data)
         except OSError as exc:
             raise SessionError(
                 f"{self.path}: cannot write the session file ({exc.strerror}); the old file is "
@@ -215,31 +214,6 @@ def _bytes(path: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise SessionError(f"{path}: cannot read the session file ({exc.strerror})") from None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name == "posix":
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def media_args(media: LocalMedia | None) -> dict[str, Any] | None:

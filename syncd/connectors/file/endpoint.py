@@ -41,10 +41,10 @@ from typing import Any
 import yaml
 
 from syncd.connectors.base import Endpoint
+from syncd.connectors.file.attachments import NoteFiles, listed
 from syncd.connectors.file.changes import SAVE_EVERY, Index, PendingLog
 from syncd.connectors.file.document import (
     Doc,
-    attachment_name,
     author,
     author_text,
     now,
@@ -84,8 +84,8 @@ class FileEndpoint(Endpoint):
         self.review = review
         self.path = folder / f"{_SAFE.sub('_', review)}.yaml"
         self.media_folder = folder / "media"
-        self.files_folder = folder / "attachments"
         self.reads = 0
+        self.files = NoteFiles(folder, self.path)
         self.pending = PendingLog(self.path.with_name(self.path.name + ".pending"))
         self._work: tuple[tuple[int, int, int] | None, Doc, Index] | None = None
         """The file as this endpoint last read or wrote it: its signature on disk, the parsed
@@ -93,8 +93,6 @@ class FileEndpoint(Endpoint):
         self._unsaved: list[dict[str, Any]] = []
         """This run's changes not yet saved into the file (also in the pending log)."""
         self._ids_unsaved: tuple[tuple[int, int, int] | None, Doc] | None = None
-        self._dropped: set[str] = set()
-        """Copies in ``attachments/`` a note dropped this run (deleted once saved, if unlisted)."""
 
     # -- the file ------------------------------------------------------------------------------
     def _signature(self) -> tuple[int, int, int] | None:
@@ -163,7 +161,7 @@ class FileEndpoint(Endpoint):
             ) from None
         self._unsaved = []
         self.pending.clear()
-        self._delete_dropped(doc)
+        self.files.saved(doc)
 
     def close(self) -> None:
         self.flush()
@@ -252,18 +250,8 @@ class FileEndpoint(Endpoint):
             created=stamp(note.get("at")),
             modified=stamp(note.get("edited")) or stamp(note.get("at")),
             link=note.get("syncd"),
-            attachments=tuple(self._attachment(e) for e in note.get("attachments") or ()),
+            attachments=tuple(self.files.read(e) for e in listed(note)),
         )
-
-    def _attachment(self, entry: Any) -> Attachment:
-        data = entry if isinstance(entry, dict) else {"file": entry}
-        rel = str(data["file"])
-        sha = data.get("sha256")
-        size = None
-        if not sha:
-            sha, size = sha256_file(self.folder / rel)
-        name = data.get("name") or attachment_name(rel, str(sha))
-        return Attachment(str(name), str(sha), rel, size)
 
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         self.flush()
@@ -311,54 +299,8 @@ class FileEndpoint(Endpoint):
             os.replace(tmp, target)
         return {"file": str(target.relative_to(self.folder)), "sha256": media.sha256}
 
-    def _store_file(self, att: Attachment) -> dict[str, Any]:
-        """A file from elsewhere, copied beside the review under the start of its hash."""
-        assert att.path is not None and att.sha256
-        self.files_folder.mkdir(parents=True, exist_ok=True)
-        target = self.files_folder / f"{att.sha256[:12]}-{_SAFE.sub('_', att.filename)}"
-        if not target.exists():
-            tmp = target.with_suffix(target.suffix + ".part")
-            shutil.copyfile(att.path, tmp)
-            os.replace(tmp, target)
-        entry: dict[str, Any] = {"file": str(target.relative_to(self.folder))}
-        if attachment_name(entry["file"], att.sha256) != att.filename:
-            entry["name"] = att.filename
-        entry["sha256"] = att.sha256
-        return entry
-
-    def _files(self, held_note: dict[str, Any], wanted: tuple[Attachment, ...]) -> list[Any]:
-        """A note's ``attachments:`` entries: new files copied in, held ones kept by path. A
-        copy syncd made that the note drops is deleted once the file is saved without it."""
-        held = {self._attachment(e).token: e for e in self._of(held_note)}
-        entries = []
-        for att in wanted:
-            if att.path is not None:
-                entries.append(self._store_file(att))
-            elif att.token in held:
-                entries.append(held.pop(att.token))
-        self._dropped.update(str(gone) for gone in held)
-        return entries
-
-    def _delete_dropped(self, doc: Doc) -> None:
-        """Delete the copies syncd made that no note of the saved file lists any more."""
-        listed = {self._attachment(e).token for _, n, _ in doc.walk_notes() for e in self._of(n)}
-        for gone in self._dropped - {str(t) for t in listed}:
-            path = self.folder / gone
-            if path.parent == self.files_folder:
-                path.unlink(missing_ok=True)
-        self._dropped.clear()
-
-    @staticmethod
-    def _of(note: dict[str, Any]) -> list[Any]:
-        files = note.get("attachments")
-        return files if isinstance(files, list) else []
-
     def fetch_attachment(self, attachment: Attachment, dest_dir: Path) -> LocalMedia:
-        source = self.folder / str(attachment.token)
-        if not source.is_file():
-            raise SkippableError(f"{self.path}: attachment file {source} is missing")
-        sha, size = sha256_file(source)
-        return LocalMedia(source, sha, attachment.filename, size)
+        return self.files.fetch(attachment)
 
     def fetch_media(self, item: Item, dest_dir: Path) -> LocalMedia:
         if item.media is None:
@@ -414,7 +356,7 @@ class FileEndpoint(Endpoint):
         data["at"] = (note.created or now()).isoformat()
         data["syncd"] = note.link
         if note.attachments:
-            data["attachments"] = self._files({}, note.attachments)
+            data["attachments"] = self.files.entries({}, note.attachments)
         self._write({"op": "create_note", "item": note.item, "parent": note.parent, "data": data})
         return self._note(*index.note(str(data["id"]), self.path))
 
@@ -428,7 +370,7 @@ class FileEndpoint(Endpoint):
         else:
             fields["frame"] = content.frame
         _, held, _ = index.note(note_id, self.path)
-        files = self._files(held, content.attachments)
+        files = self.files.entries(held, content.attachments)
         if files:
             fields["attachments"] = files
         else:
