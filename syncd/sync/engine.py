@@ -32,7 +32,7 @@ from syncd.core.actions import (
     Problem,
     SetMedia,
 )
-from syncd.core.model import Item, Person, Snapshot
+from syncd.core.model import Item, Snapshot
 from syncd.core.people import PeopleTable
 from syncd.core.planning import plan as make_plan
 from syncd.core.policy import Policy
@@ -45,6 +45,7 @@ from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
 from syncd.sync.applier import Applier, Dispatch, Progress
 from syncd.sync.media import MediaBroker, TransferLog
+from syncd.sync.unplaced import report_unplaced
 from syncd.sync.writes import Natives, Writes
 
 log = structlog.get_logger("syncd.engine")
@@ -373,34 +374,7 @@ class Engine:
         try:
             return applier.run(plan.actions)
         finally:
-            self._unplaced(rt, result)
-
-    def _unplaced(self, rt: MappingRuntime, result: RunResult) -> None:
-        """Warn once a run about each author a write could not post as (never guessed)."""
-        said: set[tuple[str, str]] = set()
-        for ep, endpoint in rt.endpoints.items():
-            people, endpoint.unplaced = endpoint.unplaced, []
-            for person in people:
-                key = (ep, _who(person))
-                if key in said:
-                    continue
-                said.add(key)
-                result.plan.problems.append(
-                    Problem(
-                        ep,
-                        None,
-                        f"{ep} has no person {_who(person)} ({rt.people.describe(person, ep)}); "
-                        "notes by them are written by syncd's account, saying who wrote them; "
-                        "add them there, or a people: row naming how they are known there",
-                        "warning",
-                    )
-                )
-
-
-def _who(person: Person) -> str:
-    name = person.name or ""
-    known = person.email or person.login or ""
-    return f"{name} <{known}>".strip() if name and known else (known or name or "unknown")
+            report_unplaced(rt.endpoints, rt.people, result.plan.problems)
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:
