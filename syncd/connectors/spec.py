@@ -125,6 +125,22 @@ class ConnectorSpec:
         return frozenset(k for k, v in self.settings.items() if v.get("x-secret"))
 
 
+def project_selector(
+    project: str, project_example: int, key: str, key_help: str, create_help: str
+) -> dict[str, Any]:
+    """An endpoint selector of a project id, a review named by ``key`` (or its id), and
+    ``create`` (make the review when there is none of that name)."""
+    return {
+        "project_id": {"type": "integer", "description": project, "examples": [project_example]},
+        key: {
+            "type": ["string", "integer"],
+            "description": key_help,
+            "examples": ["Dailies 2026-11-22"],
+        },
+        "create": {"type": "boolean", "default": False, "description": create_help},
+    }
+
+
 def with_defaults(properties: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` completed with the schema's defaults, nested objects included."""
     out = dict(values)

@@ -20,6 +20,7 @@ from syncd.connectors.spec import (
     ConnectorSpec,
     max_attachment_size,
     parse_size,
+    project_selector,
     retry_policy,
     secret,
     with_defaults,
@@ -79,23 +80,13 @@ SPEC = ConnectorSpec(
         ),
     },
     required=("url",),
-    selector={
-        "project_id": {
-            "type": "integer",
-            "description": "ShotGrid Project id.",
-            "examples": [70],
-        },
-        "playlist": {
-            "type": ["string", "integer"],
-            "description": "Playlist code (or id).",
-            "examples": ["Dailies 2026-11-22"],
-        },
-        "create": {
-            "type": "boolean",
-            "default": False,
-            "description": "Create the Playlist when there is none of that code.",
-        },
-    },
+    selector=project_selector(
+        "ShotGrid Project id.",
+        70,
+        "playlist",
+        "Playlist code (or id).",
+        "Create the Playlist when there is none of that code.",
+    ),
     selector_required=("project_id", "playlist"),
     factory="syncd.connectors.shotgrid:open_endpoint",
     example={

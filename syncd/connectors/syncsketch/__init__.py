@@ -17,6 +17,7 @@ from syncd.connectors.spec import (
     RETRY,
     TIMEOUT,
     ConnectorSpec,
+    project_selector,
     retry_policy,
     secret,
     with_defaults,
@@ -52,23 +53,13 @@ SPEC = ConnectorSpec(
         },
     },
     required=("url", "username", "api_key"),
-    selector={
-        "project_id": {
-            "type": "integer",
-            "description": "SyncSketch project id (in the project's address).",
-            "examples": [123],
-        },
-        "review": {
-            "type": ["string", "integer"],
-            "description": "Review name (or id).",
-            "examples": ["Dailies 2026-11-22"],
-        },
-        "create": {
-            "type": "boolean",
-            "default": False,
-            "description": "Create the review when there is none of that name.",
-        },
-    },
+    selector=project_selector(
+        "SyncSketch project id (in the project's address).",
+        123,
+        "review",
+        "Review name (or id).",
+        "Create the review when there is none of that name.",
+    ),
     selector_required=("project_id", "review"),
     factory="syncd.connectors.syncsketch:open_endpoint",
     example={
