@@ -160,6 +160,8 @@ def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figur
                 statuses=Direction("mem"),
                 order=Direction("mem"),
                 capabilities={name: ep.capabilities for name, ep in endpoints.items()},
+                # as the runtime sets it: items created side by side where writes are
+                side_by_side=frozenset(n for n, e in endpoints.items() if e.write_concurrency > 1),
             ),
             StatusTable.from_rows(STATUSES[system]),
             media_dir=Path(tmp) / "media",

@@ -4,9 +4,9 @@ Makes a real movie with ffmpeg (1080p MPEG-4 at the highest quality, ten seconds
 once and looped without re-encoding up to ``--size``; it passes ffprobe's checks), puts it in a
 review file (the source: a local folder stands in for Kitsu's preview download, which a real Zou
 takes too long to serve at this size), and runs ``syncd run --once`` as a subprocess that carries
-it to a SyncSketch and a ShotGrid stand-in on loopback. Then uploads the same file to the same two servers the plain way, in the same run:
-a streaming multipart POST (requests-toolbelt) to SyncSketch and the official client's
-``upload()`` to ShotGrid. Prints:
+it to a SyncSketch and a ShotGrid stand-in on loopback. Then uploads the same file to the same
+two servers the plain way, in the same run: a streaming multipart POST (requests-toolbelt) to
+SyncSketch and the official client's ``upload()`` to ShotGrid. Prints:
 
 * the syncd process's peak RSS (goal: under 150 MB, whatever the file's size);
 * throughput as a ratio of the plain uploads' (goal: 0.8 or more);
