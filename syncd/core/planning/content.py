@@ -67,6 +67,30 @@ def content_for(led: Ledger, source: str, src: Note, target: Note) -> NoteConten
     return replace(src.content, attachments=kept + src.attachments)
 
 
+def fullest(led: Ledger, link_id: str, objs: dict[str, Note], source: str, gen: int) -> str:
+    """The side a missing copy of the note is written from: ``source``, unless it cannot hold
+    files and another side in agreement holds more of them (a run cut short after writing the
+    note to SyncSketch, which only names files in words, must not make that copy the original)."""
+    caps = led.pol.caps(source)
+    if caps.holds_attachments(objs[source].parent is not None):
+        return source
+    best, most = source, len(objs[source].attachments)
+    for ep, note in objs.items():
+        seen = led.rec.get_seen(link_id, ep, "content")
+        if (
+            ep == source
+            or not led.pol.notes.is_source(ep)
+            or seen is None
+            or seen.gen != gen
+            or seen.fp != led.note_fp(note)
+            or not led.pol.caps(ep).holds_attachments(note.parent is not None)
+        ):
+            continue
+        if len(note.attachments) > most:
+            best, most = ep, len(note.attachments)
+    return best
+
+
 def fork_conflicts(
     led: Ledger, link_id: str, objs: dict[str, Note], note_fps: dict[str, str], present: Present
 ) -> None:
@@ -104,6 +128,7 @@ def create_missing_notes(led: Ledger, link_id: str, objs: dict[str, Note], res: 
         source = next((ep for ep in objs if direction.is_source(ep)), "")
         if not source:
             return
+    source = fullest(led, link_id, objs, source, res.gen)
     item_link = link.item
     if item_link is None or item_link in led.dead:
         return
