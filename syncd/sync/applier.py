@@ -224,7 +224,9 @@ class Applier:
                     first = group[0][1] if group else None
                     if first is not None and first.note is not None and endpoint.note_batch > 1:
                         more = schedule.take(ep, endpoint.note_batch - 1, _is_note)
-                        group += self._started(schedule, progress, more)
+                        room = endpoint.note_batch - 1 - len(more)
+                        more += schedule.followers([index, *more], room, _is_note)
+                        group += self._started(schedule, progress, sorted(more))
                     if not group:
                         continue
                     flights = [flight for flight, _ in group]

@@ -101,6 +101,10 @@ class Schedule:
         for index, deps in enumerate(needs):
             for dep in deps:
                 self._dependents[dep].append(index)
+        self._remaining = [set(d) for d in needs]
+        self._chained = _chained_notes(actions)
+        self._started: set[int] = set()
+        """Writes handed out before their turn, in a batch after the note they wait for."""
         self._ready: dict[str, list[int]] = {}
         for index, count in enumerate(self._waiting_on):
             if count == 0:
@@ -140,6 +144,31 @@ class Schedule:
             heapq.heappush(ready, index)
         return taken
 
+    def followers(self, taken: list[int], most: int, wanted: Callable[[Action], bool]) -> list[int]:
+        """Notes that wait for nothing but a note in ``taken`` written before them on their
+        item, so they may follow it in one batch (the system creates a batch in its order):
+        up to ``most`` of them, handed out now."""
+        group = set(taken)
+        frontier = sorted(taken)
+        out: list[int] = []
+        while frontier and len(out) < most:
+            before = frontier.pop(0)
+            for index in self._dependents[before]:
+                if (
+                    index in group
+                    or self._chained.get(index) != before
+                    or self._remaining[index] - {before}
+                    or not wanted(self.actions[index])
+                ):
+                    continue
+                group.add(index)
+                self._started.add(index)
+                out.append(index)
+                frontier.append(index)
+                if len(out) >= most:
+                    break
+        return out
+
     def endpoints_ready(self) -> list[str]:
         return [ep for ep, ready in self._ready.items() if ready]
 
@@ -148,5 +177,22 @@ class Schedule:
         self.left -= 1
         for dependent in self._dependents[index]:
             self._waiting_on[dependent] -= 1
-            if self._waiting_on[dependent] == 0:
+            self._remaining[dependent].discard(index)
+            if self._waiting_on[dependent] == 0 and dependent not in self._started:
                 self._push(dependent)
+
+
+def _chained_notes(actions: Sequence[Action]) -> dict[int, int]:
+    """Note creations -> the creation of the note before them on their item, where that is
+    the only reason to wait for it (not the note they answer)."""
+    last: dict[tuple[str, str], int] = {}
+    out: dict[int, int] = {}
+    for index, action in enumerate(actions):
+        if not isinstance(action, CreateNote):
+            continue
+        key = (action.endpoint, action.item_link)
+        before = last.get(key)
+        if before is not None and actions[before].link != action.parent_link:
+            out[index] = before
+        last[key] = index
+    return out

@@ -319,4 +319,7 @@ def test_notes_ride_in_batches_and_a_note_with_files_goes_alone(tmp_path: Path) 
     written = {n.text: n for n in rig.b.notes.values()}
     assert sorted(written) == sorted(n.text for n in rig.a.notes.values())
     assert [a.filename for a in written[with_file.text].attachments] == ["notes.txt"]
+    for item in rig.b.items:  # a batch keeps the order the notes of one item were written in
+        texts = [n.text for n in rig.b.notes.values() if n.item == item.id and n.parent is None]
+        assert texts == sorted(texts, key=lambda t: (t.startswith("see"), t))
     assert sum(rig.engine.run(rig.rt).counts.values()) == 0
