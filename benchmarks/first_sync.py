@@ -10,6 +10,8 @@ For each run it prints the wall time, the requests the connector made, requests 
 written, the most writes that were in flight at once, and two ratios measured in the same run:
 
 * ``vs serial``: the serial run's wall time over this one's (how much faster);
+* ``stand-in cpu``: the CPU time the stand-in's process spent answering (one Python process,
+  whose requests cannot all overlap: where it nears the wall time, the stand-in is the limit);
 * ``vs floor``: this run's wall time over its latency floor, the time its requests would take
   if each cost exactly the added latency and ``concurrency`` of them were always in flight
   (``requests x latency / concurrency``; 1.0 is the floor itself).
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import multiprocessing
+import resource
 import tempfile
 import threading
 import time
@@ -57,6 +60,8 @@ class Figures:
     objects: int
     peak: int
     failed: int
+    server_cpu: float
+    """CPU seconds the stand-in's process spent (its own work: one Python process)."""
 
 
 class InFlight:
@@ -148,6 +153,7 @@ STATUSES = {
 
 def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figures:
     review = source(args.items, args.notes)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with target(system, args.latency, concurrency) as ep, tempfile.TemporaryDirectory() as tmp:
         state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
         endpoints = {"mem": MemoryEndpoint("mem", review), "target": ep}
@@ -174,7 +180,10 @@ def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figur
         requests = ep.request_count() - before
         state.dispose()
     written = sum(n for kind, n in result.counts.items() if kind != "failed")
-    return Figures(seconds, requests, written, flights.peak, result.counts.get("failed", 0))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the stand-in, joined
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    failed = result.counts.get("failed", 0)
+    return Figures(seconds, requests, written, flights.peak, failed, cpu)
 
 
 def main() -> None:
@@ -195,7 +204,7 @@ def main() -> None:
     )
     header = (
         f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
-        f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}"
+        f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}{'stand-in cpu':>14}"
     )
     for system in args.systems.split(","):
         print(header)
@@ -208,6 +217,7 @@ def main() -> None:
                 f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
                 f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
                 f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
+                f"{f.server_cpu:>13.1f}s"
             )
 
 
