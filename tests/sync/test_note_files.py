@@ -170,3 +170,35 @@ def test_a_note_cut_short_before_its_files_is_finished_not_copied(tmp_path: Path
         hands.attachments[0].sha256
     )
     assert dict(rig.run().counts) == {}
+
+
+def test_a_corrupt_picture_is_reported_on_its_note_and_the_rest_goes_on(rig: Rig) -> None:
+    a = rig.reviews["a"]
+    item = a.add_item("sh010")
+    a.add_note(item.id, "Broken paint-over.", files={"paint.png": PNG[:20]})
+    a.add_note(item.id, "A plain note.")
+    result = rig.run()
+    assert result.outcome == "partial"
+    messages = [p.message for p in result.failures]
+    assert messages and all("attachment 'paint.png'" in m for m in messages), messages
+    assert all("not a valid image" in m for m in messages), messages
+    for name in "bc":  # the plain note arrived; the broken one spread nowhere
+        assert [n.text for n in rig.reviews[name].notes.values()] == ["A plain note."]
+
+
+def test_a_file_over_the_systems_limit_is_reported_and_the_note_waits(rig: Rig) -> None:
+    rig.endpoints["b"].max_attachment_size = 10
+    a = rig.reviews["a"]
+    item = a.add_item("sh010")
+    a.add_note(item.id, "A big file.", files={"big.txt": b"x" * 100})
+    result = rig.run()
+    (problem,) = result.failures
+    assert problem.endpoint == "b"
+    assert "attachment 'big.txt' is 100 B, over the 10 B" in problem.message
+    assert "systems.b.max_attachment_size" in problem.message
+    assert rig.files("c") == [[("big.txt", b"x" * 100)]]  # the other side has it
+    assert rig.reviews["b"].notes == {}
+    rig.endpoints["b"].max_attachment_size = None  # the limit raised: it arrives, once
+    rig.run()
+    assert rig.files("b") == [[("big.txt", b"x" * 100)]]
+    assert dict(rig.run().counts) == {}
