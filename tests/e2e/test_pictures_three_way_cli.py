@@ -3,8 +3,9 @@ ShotGrid (stand-ins).
 
 A sketch drawn in SyncSketch arrives on the Kitsu and ShotGrid notes as its flattened picture,
 exactly once; a file attached to a ShotGrid Note reaches Kitsu, and SyncSketch names it in the
-comment's words; replies written in SyncSketch and in Kitsu stay replies in the other two; quiet
-reruns write nothing, and a run killed while the files travel leaves no file twice anywhere.
+comment's words; replies written in each of the three systems stay replies in the other two (all
+six directions); quiet reruns write nothing, and a run killed while the files travel leaves no
+file missing or twice anywhere.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def test_pictures_and_threads_across_three_systems(
     ]
     assert len(kitsu_sketch) == 1 and "frame 12" in kitsu_sketch[0]["text"]
 
-    # replies written in SyncSketch and in Kitsu stay replies in the other two
+    # replies written in each system stay replies in the other two
     answered = next(
         f
         for f in sides.ss_frames()
@@ -111,14 +112,22 @@ def test_pictures_and_threads_across_three_systems(
         f"/data/tasks/{comment['object_id']}/comments/{comment['id']}/reply",
         {"text": "Kitsu answers."},
     )
+    sg.store.create(
+        "Reply", {"entity": {"type": "Note", "id": note["id"]}, "content": "ShotGrid answers."}
+    )
     run_once(tmp_path, env)
     notes = sides.assert_same_notes()
-    assert {"Agreed, soften it.", "Kitsu answers."} <= set(notes)
-    sg_replies = [parse(r["content"])[0] for r in sg.store.find("Reply", [], ["content"])]
-    assert Counter(sg_replies)["Agreed, soften it."] == 1
-    assert Counter(sg_replies)["Kitsu answers."] == 1
-    ss_replies = [parse(f["text"])[0] for f in sides.ss_frames() if f.get("parent_id")]
-    assert "Kitsu answers." in ss_replies
+    answers = {"Agreed, soften it.", "Kitsu answers.", "ShotGrid answers."}
+    assert answers <= set(notes)
+    sg_replies = Counter(parse(r["content"])[0] for r in sg.store.find("Reply", [], ["content"]))
+    ss_replies = Counter(
+        parse(f["text"])[0] for f in sides.ss_frames() if f.get("parent_id") or f.get("parent")
+    )
+    kitsu_replies = Counter(
+        parse(r["text"])[0] for c in sides.kitsu_comments() for r in c.get("replies") or []
+    )
+    for answer in answers:
+        assert sg_replies[answer] == ss_replies[answer] == kitsu_replies[answer] == 1, answer
 
     for _ in range(2):
         assert writes(run_once(tmp_path, env)) == {}
