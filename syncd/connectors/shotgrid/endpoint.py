@@ -19,13 +19,8 @@ from typing import Any
 
 from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.authors import FIELDS, SUDO, Authors
-from syncd.connectors.shotgrid.client import (
-    Fields,
-    ShotGridCalls,
-    connector,
-    playlist_key,
-    project_id,
-)
+from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, playlist_key, project_id
+from syncd.connectors.shotgrid.connection import connector
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
 from syncd.connectors.shotgrid.notes import ShotGridNotes
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist

@@ -18,7 +18,8 @@ from syncd.connectors.base import Endpoint
 from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.authors import SUDO_REFUSED, Authors
 from syncd.connectors.shotgrid.batch import CREATED_FIELDS, NoteRequest, create_batch
-from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, connector
+from syncd.connectors.shotgrid.client import Fields, ShotGridCalls
+from syncd.connectors.shotgrid.connection import connector
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
     NOTE,
