@@ -211,7 +211,8 @@ def test_every_remote_write_point(tmp_path: Path) -> None:
         check(uncut, "uncut first run")
     finally:
         uncut.close()
-    assert remote >= 25, f"the first run should be big enough: {remote} remote writes"
+    # ShotGrid's notes ride in batches, so the first run is fewer requests than objects
+    assert remote >= 20, f"the first run should be big enough: {remote} remote writes"
     for k in range(1, remote + 1):
         world = build(tmp_path / f"k{k}")
         try:
