@@ -11,11 +11,17 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from syncd.connectors.kitsu import open_endpoint as open_kitsu_endpoint
 from syncd.connectors.kitsu.endpoint import KitsuEndpoint
+from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.model import Item, Snapshot
+from syncd.core.policy import BOTH, Direction, Policy
+from syncd.core.statuses import StatusTable
+from syncd.state.store import StateStore
+from syncd.sync.engine import Engine, MappingRuntime, RunResult
 from tests.kitsu.builders import ReviewFixture, ZouRest
 from tests.support.zou import ZouServer
 
@@ -162,3 +168,26 @@ class KitsuSide:
 
     def note_texts(self, shot_name: str) -> list[str]:
         return sorted(c["text"] for c in self.comments(shot_name) if c["text"])
+
+
+class MemoryRig:
+    """A Kitsu side and an in-memory review in one mapping (notes both ways), run by the real
+    engine on a state database of its own."""
+
+    def __init__(self, kitsu: KitsuSide, tmp: Path) -> None:
+        self.kitsu = kitsu
+        self.other = MemoryReview("other")
+        self.store = StateStore.open(f"sqlite:///{tmp / 'state.db'}")
+        self.media_dir = tmp / "media"
+
+    def run(self) -> RunResult:
+        endpoints = {"kitsu": self.kitsu.reopen(), "other": MemoryEndpoint("other", self.other)}
+        policy = Policy(
+            endpoints=("kitsu", "other"),
+            notes=Direction(BOTH),
+            capabilities={name: ep.capabilities for name, ep in endpoints.items()},
+        )
+        rt = MappingRuntime(
+            "dailies", endpoints, policy, StatusTable.from_rows([]), media_dir=self.media_dir
+        )
+        return Engine(self.store).run(rt)

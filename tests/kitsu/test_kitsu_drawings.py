@@ -13,13 +13,8 @@ from typing import Any
 
 import pytest
 
-from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
-from syncd.core.policy import BOTH, Direction, Policy
-from syncd.core.statuses import StatusTable
-from syncd.state.store import StateStore
-from syncd.sync.engine import Engine, MappingRuntime, RunResult
 from tests.kitsu.builders import ZouRest, build_review
-from tests.kitsu.helpers import KitsuSide
+from tests.kitsu.helpers import KitsuSide, MemoryRig
 
 pytestmark = pytest.mark.zou
 
@@ -45,25 +40,7 @@ def stroke(y: float, colour: str = "#ff0000", ident: str = "stroke-1") -> dict[s
     }
 
 
-class Rig:
-    def __init__(self, kitsu: KitsuSide, tmp: Path) -> None:
-        self.kitsu = kitsu
-        self.other = MemoryReview("other")
-        self.store = StateStore.open(f"sqlite:///{tmp / 'state.db'}")
-        self.media_dir = tmp / "media"
-
-    def run(self) -> RunResult:
-        endpoints = {"kitsu": self.kitsu.reopen(), "other": MemoryEndpoint("other", self.other)}
-        policy = Policy(
-            endpoints=("kitsu", "other"),
-            notes=Direction(BOTH),
-            capabilities={name: ep.capabilities for name, ep in endpoints.items()},
-        )
-        rt = MappingRuntime(
-            "dailies", endpoints, policy, StatusTable.from_rows([]), media_dir=self.media_dir
-        )
-        return Engine(self.store).run(rt)
-
+class Rig(MemoryRig):
     def pictures(self) -> list[tuple[int | None, str, bytes]]:
         return [
             (n.frame, a.filename, self.other.blobs[a.sha256 or ""])

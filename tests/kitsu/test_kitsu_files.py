@@ -14,15 +14,10 @@ from typing import Any
 
 import pytest
 
-from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.model import Attachment, NewNote, NoteContent
-from syncd.core.policy import BOTH, Direction, Policy
-from syncd.core.statuses import StatusTable
-from syncd.state.store import StateStore
-from syncd.sync.engine import Engine, MappingRuntime
 from tests.connectors.contract import EndpointContract
 from tests.kitsu.builders import ZouRest, build_review, make_png
-from tests.kitsu.helpers import KitsuSide
+from tests.kitsu.helpers import KitsuSide, MemoryRig
 
 pytestmark = pytest.mark.zou
 PNG = make_png(16, 8)
@@ -121,24 +116,7 @@ def connect_again(kitsu: KitsuSide) -> Any:
     return kitsu.reopen()
 
 
-class Rig:
-    def __init__(self, kitsu: KitsuSide, tmp: Path) -> None:
-        self.kitsu = kitsu
-        self.other = MemoryReview("other")
-        self.store = StateStore.open(f"sqlite:///{tmp / 'state.db'}")
-        self.media_dir = tmp / "media"
-
-    def run(self) -> Any:
-        endpoints = {"kitsu": self.kitsu.reopen(), "other": MemoryEndpoint("other", self.other)}
-        policy = Policy(
-            endpoints=("kitsu", "other"),
-            notes=Direction(BOTH),
-            capabilities={name: ep.capabilities for name, ep in endpoints.items()},
-        )
-        rt = MappingRuntime(
-            "dailies", endpoints, policy, StatusTable.from_rows([]), media_dir=self.media_dir
-        )
-        return Engine(self.store).run(rt)
+Rig = MemoryRig
 
 
 def test_files_travel_both_ways_as_edits(kitsu: KitsuSide, tmp_path: Path) -> None:
