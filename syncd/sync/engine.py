@@ -288,7 +288,9 @@ class Engine:
             if plan.refusal:
                 raise SafetyStop(plan.refusal)
             self.store.commit(rt.name, plan.changes)
-            self.store.resolve(entry for entry, _ in doubts)
+            kept = set(plan.kept_doubts)
+            self.store.resolve(e for e, d in doubts if (d.link, d.endpoint) not in kept)
+            self.store.keep(e for e, d in doubts if (d.link, d.endpoint) in kept)
             natives = Natives(recorded)
             natives.apply(plan.changes)
             try:
