@@ -52,6 +52,35 @@ class Journal:
             )
             return int(result.inserted_primary_key[0])
 
+    def journal_begin_many(
+        self,
+        run_id: int,
+        mapping: str,
+        writes: list[tuple[str, str, str | None, dict[str, Any] | None]],
+    ) -> list[int]:
+        """Open one entry per (endpoint, action, link, intent), in one transaction; their ids,
+        in the same order."""
+        stamp = now()
+        rows = [
+            {
+                "run_id": run_id,
+                "mapping": mapping,
+                "endpoint": endpoint,
+                "action": action,
+                "link_id": link,
+                "state": "pending",
+                "at": stamp,
+                "intent": None if intent is None else json.dumps(intent, separators=(",", ":")),
+            }
+            for endpoint, action, link, intent in writes
+        ]
+        with self.transaction() as conn:
+            if len(rows) == 1:
+                result = conn.execute(self.hot.journal_begin, rows[0])
+                return [int(result.inserted_primary_key[0])]
+            found = conn.execute(self.hot.journal_begin_many, rows).scalars().all()
+        return [int(entry) for entry in found]
+
     def journal_end(
         self,
         conn: Connection,
@@ -63,6 +92,23 @@ class Journal:
         conn.execute(
             self.hot.journal_end,
             {"b_entry": entry, "state": state, "native_id": native, "detail": detail, "at": now()},
+        )
+
+    def journal_done(self, conn: Connection, entries: list[tuple[int, str | None]]) -> None:
+        """Close these entries as landed, each with the native id it made (if any)."""
+        stamp = now()
+        conn.execute(
+            self.hot.journal_end,
+            [
+                {
+                    "b_entry": entry,
+                    "state": "done",
+                    "native_id": native,
+                    "detail": None,
+                    "at": stamp,
+                }
+                for entry, native in entries
+            ],
         )
 
     def pending_journal(self, mapping: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ class HotStatements:
     drop_seen: Any
     tombstone: Any
     journal_begin: Any
+    journal_begin_many: Any
     journal_end: Any
 
     @classmethod
@@ -64,5 +65,8 @@ class HotStatements:
             .where(t.links.c.mapping == bindparam("b_mapping"), t.links.c.id == bindparam("b_link"))
             .values(deleted=True),
             journal_begin=t.journal.insert(),
+            journal_begin_many=t.journal.insert().returning(
+                t.journal.c.id, sort_by_parameter_order=True
+            ),
             journal_end=update(t.journal).where(t.journal.c.id == bindparam("b_entry")),
         )

@@ -18,12 +18,13 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, select,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from syncd.core.actions import Bind, Record, StateChange, Tombstone, Unbind
+from syncd.core.actions import StateChange
 from syncd.core.model import Snapshot
 from syncd.core.recorded import LinkRecord, Recorded, Seen
 from syncd.core.serialize import dump_snapshot, load_snapshot
 from syncd.errors import ConfigError, FatalError
 from syncd.state import schema as t
+from syncd.state.changerows import ORDER, segments
 from syncd.state.clock import now
 from syncd.state.history import RunHistory
 from syncd.state.journal import Journal
@@ -245,63 +246,14 @@ class StateStore(Journal, RunHistory, MediaRecords):
         return HotStatements.build(self.dialect)
 
     def apply(self, conn: Connection, mapping: str, changes: Iterable[StateChange]) -> None:
-        """Write state facts inside the caller's transaction."""
-        stamp = now()
+        """Write state facts inside the caller's transaction, each statement once per segment
+        of rows (``changerows``)."""
         hot = self.hot
-        for change in changes:
-            match change:
-                case Bind(
-                    link=link, kind=kind, endpoint=ep, native=native, item=item, parent=parent
-                ):
-                    conn.execute(
-                        hot.insert_link,
-                        {
-                            "mapping": mapping,
-                            "id": link,
-                            "kind": kind,
-                            "item_link": item,
-                            "parent_link": parent,
-                            "deleted": False,
-                            "created_at": stamp,
-                        },
-                    )
-                    conn.execute(
-                        hot.unbind_native,
-                        {
-                            "b_mapping": mapping,
-                            "b_kind": kind,
-                            "b_endpoint": ep,
-                            "b_native": native,
-                        },
-                    )
-                    conn.execute(
-                        hot.upsert_member,
-                        {
-                            "mapping": mapping,
-                            "link_id": link,
-                            "endpoint": ep,
-                            "kind": kind,
-                            "native_id": native,
-                        },
-                    )
-                case Unbind(link=link, endpoint=ep):
-                    where = {"b_mapping": mapping, "b_link": link, "b_endpoint": ep}
-                    conn.execute(hot.drop_member, where)
-                    conn.execute(hot.drop_seen, where)
-                case Record(link=link, endpoint=ep, aspect=aspect, fp=fp, gen=gen):
-                    conn.execute(
-                        hot.upsert_seen,
-                        {
-                            "mapping": mapping,
-                            "link_id": link,
-                            "endpoint": ep,
-                            "aspect": aspect,
-                            "fp": fp,
-                            "gen": gen,
-                        },
-                    )
-                case Tombstone(link=link):
-                    conn.execute(hot.tombstone, {"b_mapping": mapping, "b_link": link})
+        for segment in segments(mapping, changes, now()):
+            for name in ORDER:
+                rows = segment[name]
+                if rows:
+                    conn.execute(getattr(hot, name), rows)
 
     def commit(self, mapping: str, changes: Iterable[StateChange]) -> None:
         with self.transaction() as conn:

@@ -103,6 +103,17 @@ def _is_note(action: Action) -> bool:
 
 
 @dataclass
+class _Ready:
+    """A write prepared, its journal entry not yet open."""
+
+    index: int
+    action: Action
+    kind: str
+    link: str | None
+    prepared: Prepared
+
+
+@dataclass
 class _Flight:
     index: int
     action: Action
@@ -178,15 +189,25 @@ class Applier:
                     break
                 progress.in_flight = sum(len(f) for f in in_flight.values())
                 finished = self.dispatch.wait_any(in_flight)
-                for future in sorted(finished, key=lambda f: in_flight[f][0].index):
-                    flights = in_flight.pop(future)
-                    busy[flights[0].action.endpoint] -= 1
-                    outcomes = future.result()  # a kill (BaseException) ends the run here
-                    for flight, outcome in zip(flights, outcomes, strict=True):
-                        ok, error = self._land(flight, outcome)
-                        self.fatal = self.fatal or error
-                        schedule.done(flight.index)
-                        self._tick(progress, ok=ok)
+                landed: list[tuple[_Flight, list[StateChange]]] = []
+                try:
+                    for future in sorted(finished, key=lambda f: in_flight[f][0].index):
+                        flights = in_flight.pop(future)
+                        busy[flights[0].action.endpoint] -= 1
+                        outcomes = future.result()  # a kill (BaseException) ends the run here
+                        for flight, outcome in zip(flights, outcomes, strict=True):
+                            if isinstance(outcome, list):
+                                landed.append((flight, outcome))
+                                continue
+                            ok, error = self._land(flight, outcome)
+                            self.fatal = self.fatal or error
+                            schedule.done(flight.index)
+                            self._tick(progress, ok=ok)
+                finally:
+                    self._record(landed)  # what landed before a kill is recorded still
+                for flight, _ in landed:
+                    schedule.done(flight.index)
+                    self._tick(progress, ok=True)
         finally:
             self.dispatch.close()
         if self.fatal is not None:
@@ -209,7 +230,9 @@ class Applier:
         progress: Progress,
     ) -> None:
         """Start every write that is ready, up to each endpoint's limit; notes ready together
-        go in one request where the endpoint creates them in batches."""
+        go in one request where the endpoint creates them in batches. The journal entries of
+        all the writes started together are opened in one transaction, before any is sent."""
+        groups: list[tuple[str, list[_Ready]]] = []
         moved = True
         while moved:  # a write failing before it is sent may make others ready
             moved = False
@@ -220,22 +243,38 @@ class Applier:
                     if index is None:
                         break
                     moved = True
-                    group = self._started(schedule, progress, [index])
-                    first = group[0][1] if group else None
+                    group = self._prepared(schedule, progress, [index])
+                    first = group[0].prepared if group else None
                     if first is not None and first.note is not None and endpoint.note_batch > 1:
                         more = schedule.take(ep, endpoint.note_batch - 1, _is_note)
                         room = endpoint.note_batch - 1 - len(more)
                         more += schedule.followers([index, *more], room, _is_note)
-                        group += self._started(schedule, progress, sorted(more))
-                    if not group:
-                        continue
-                    flights = [flight for flight, _ in group]
-                    if len(group) == 1:
-                        future = pools[ep].submit(_one, group[0][1])
-                    else:
-                        future = pools[ep].submit(_batch, endpoint, [p for _, p in group])
-                    in_flight[future] = flights
-                    busy[ep] += 1
+                        group += self._prepared(schedule, progress, sorted(more))
+                    if group:
+                        groups.append((ep, group))
+                        busy[ep] += 1
+        if not groups:
+            return
+        entries = iter(
+            self.store.journal_begin_many(
+                self.run_id,
+                self.rt.name,
+                [
+                    (r.action.endpoint, r.kind, r.link, r.prepared.intent)
+                    for _, g in groups
+                    for r in g
+                ],
+            )
+        )
+        for ep, group in groups:
+            flights = [_Flight(r.index, r.action, r.kind, next(entries)) for r in group]
+            if len(group) == 1:
+                future = pools[ep].submit(_one, group[0].prepared)
+            else:
+                future = pools[ep].submit(
+                    _batch, self.rt.endpoints[ep], [r.prepared for r in group]
+                )
+            in_flight[future] = flights
 
     def _held(self, schedule: Schedule, ep: str, busy: int) -> Callable[[Action], bool] | None:
         """Notes wait while fewer than a batch of them are ready and other writes on the
@@ -246,21 +285,19 @@ class Applier:
             return _is_note
         return None
 
-    def _started(
-        self, schedule: Schedule, progress: Progress, indexes: list[int]
-    ) -> list[tuple[_Flight, Prepared]]:
+    def _prepared(self, schedule: Schedule, progress: Progress, indexes: list[int]) -> list[_Ready]:
         out = []
         for index in indexes:
-            started = self._start(index, schedule.actions[index])
-            if started is None:
+            ready = self._prepare(index, schedule.actions[index])
+            if ready is None:
                 schedule.done(index)
                 self._tick(progress, ok=False)
             else:
-                out.append(started)
+                out.append(ready)
         return out
 
-    def _start(self, index: int, action: Action) -> tuple[_Flight, Prepared] | None:
-        """The write prepared and its journal entry open; None when it failed already."""
+    def _prepare(self, index: int, action: Action) -> _Ready | None:
+        """The write prepared to be sent; None when it failed already."""
         kind = label(action)
         link = getattr(action, "link", None)
         try:
@@ -272,10 +309,7 @@ class Applier:
             entry = self.store.journal_begin(self.run_id, self.rt.name, action.endpoint, kind, link)
             self._failed(entry, action, kind, str(exc))
             return None
-        entry = self.store.journal_begin(
-            self.run_id, self.rt.name, action.endpoint, kind, link, intent=prepared.intent
-        )
-        return _Flight(index, action, kind, entry), prepared
+        return _Ready(index, action, kind, link, prepared)
 
     # -- taking in -----------------------------------------------------------------------------
     def _land(self, flight: _Flight, outcome: Outcome) -> tuple[bool, FatalError | None]:
@@ -307,14 +341,27 @@ class Applier:
             self.bound.debug("write crashed", endpoint=action.endpoint, action=kind, exc_info=exc)
             self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
             return False, None
-        with self.store.transaction() as conn:
-            self.store.apply(conn, self.rt.name, changes)
-            native = next((c.native for c in changes if isinstance(c, Bind)), None)
-            self.store.journal_end(conn, entry, "done", native=native)
-        self.natives.apply(changes)
-        self.result.counts[kind] += 1
-        self.monitor.action(self.rt.name, kind, action.endpoint, True)
+        self._record([(flight, changes)])
         return True, None
+
+    def _record(self, landed: list[tuple[_Flight, list[StateChange]]]) -> None:
+        """Writes that landed as asked, recorded in one transaction: their state changes and
+        their journal entries closed."""
+        if not landed:
+            return
+        with self.store.transaction() as conn:
+            self.store.apply(conn, self.rt.name, [c for _, changes in landed for c in changes])
+            self.store.journal_done(
+                conn,
+                [
+                    (f.entry, next((c.native for c in changes if isinstance(c, Bind)), None))
+                    for f, changes in landed
+                ],
+            )
+        for flight, changes in landed:
+            self.natives.apply(changes)
+            self.result.counts[flight.kind] += 1
+            self.monitor.action(self.rt.name, flight.kind, flight.action.endpoint, True)
 
     def _failed(
         self,

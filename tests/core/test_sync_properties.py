@@ -5,9 +5,9 @@ real (SQLite) state database. Every note a user writes carries a unique token, s
 runs we can check the two promises users rely on: every note that was not deleted (with deletes
 on) exists exactly once on every endpoint, and every endpoint shows the same review.
 
-Writes go out three at a time per endpoint, and complete in an order hypothesis chooses
-(``SteppedDispatch``): out-of-order answers, failures among writes in flight, and crashes that
-leave other writes in flight landed or not, as a killed process would.
+Writes go out three at a time per endpoint, and complete in an order hypothesis chooses, one or
+several at once (``SteppedDispatch``): out-of-order answers, failures among writes in flight, and
+crashes that leave other writes in flight landed or not, as a killed process would.
 """
 
 from __future__ import annotations
@@ -68,15 +68,20 @@ class SteppedDispatch(Dispatch):
         return _Deferred(self)
 
     def wait_any(self, futures: Iterable[Future[Any]]) -> set[Future[Any]]:
+        """One or more of the writes waited for complete, as answers arriving together do (the
+        applier records those in one transaction)."""
         wanted = set(futures)
         waiting = [entry for entry in self.pending if entry[0] in wanted]
-        future, send = waiting[self.rng.randrange(len(waiting))]
-        self.pending.remove((future, send))
-        try:
-            future.set_result(send())
-        except BaseException as exc:  # a Crash included: the applier meets it as a kill
-            future.set_exception(exc)
-        return {future}
+        self.rng.shuffle(waiting)
+        done = set()
+        for future, send in waiting[: self.rng.randint(1, len(waiting))]:
+            self.pending.remove((future, send))
+            try:
+                future.set_result(send())
+            except BaseException as exc:  # a Crash included: the applier meets it as a kill
+                future.set_exception(exc)
+            done.add(future)
+        return done
 
     def close(self) -> None:
         left, self.pending = self.pending, []

@@ -32,10 +32,6 @@ from tests.e2e.helpers import (
     writes,
 )
 
-HOLDS_ATTACHMENTS = {"editorial": False}
-"""Systems whose connector carries note attachments already: switch one on when it does, and
-the image of a frame drawn in cineSync must arrive there (pending: the review file's)."""
-
 SEED = """\
 review: dailies
 items:
@@ -188,8 +184,11 @@ def test_review_file_and_cinesync_stay_in_step(tmp_path: Path) -> None:
     assert texts["Camera shake is too strong after the cut."] == 0
     pops = next(n for n in all_notes(read_review(review)) if n["text"] == "The hand pops here.")
     assert pops["frame"] == 40
-    if HOLDS_ATTACHMENTS["editorial"]:
-        assert frame_sha in str(pops), "the frame cineSync saved is the note's image"
+    (image,) = pops["attachments"]
+    image_path = review.parent / (image["file"] if isinstance(image, dict) else image)
+    assert hashlib.sha256(image_path.read_bytes()).hexdigest() == frame_sha, (
+        "the frame cineSync saved is the note's image"
+    )
     held = {n.text: n for n in read_notes(tmp_path)}
     assert held["The hand pops here."].attachments[0].sha256 == frame_sha
 

@@ -34,10 +34,6 @@ from tests.kitsu.builders import ZouRest, build_review
 
 pytestmark = pytest.mark.zou
 
-HOLDS_ATTACHMENTS = {"kitsu": False}
-"""Switch on when the Kitsu connector carries note attachments (pending): the image of a frame
-drawn in cineSync must then be on the Kitsu comment."""
-
 
 def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path) -> None:
     review = build_review(gazu_client, shots=3, comments_per_shot=1, with_png_preview=True)
@@ -105,11 +101,15 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
     held = {n.text: n for n in read_notes(tmp_path)}
     image = held["Drawn and written."].attachments[0]
     assert image.sha256 == hashlib.sha256((saved / f"{name}-00008.png").read_bytes()).hexdigest()
-    if HOLDS_ATTACHMENTS["kitsu"]:
-        task = review.task_by_shot[review.shot_ids[0]]
-        comments = rest.get(f"/data/tasks/{task}/comments")
-        drawn_comment = next(c for c in comments if "Drawn and written." in (c["text"] or ""))
-        assert drawn_comment["attachment_files"], "the saved frame is on the Kitsu comment"
+    task = review.task_by_shot[review.shot_ids[0]]
+    comments = rest.get(f"/data/tasks/{task}/comments")
+    drawn_comment = next(c for c in comments if "Drawn and written." in (c["text"] or ""))
+    (file,) = drawn_comment["attachment_files"]
+    served = rest.session.get(f"{rest.base}/data/attachment-files/{file['id']}/file/{file['name']}")
+    assert served.status_code == 200
+    assert hashlib.sha256(served.content).hexdigest() == image.sha256, (
+        "the frame cineSync saved is the Kitsu comment's file"
+    )
 
     # fired again: nothing new anywhere
     before = state_of(tmp_path)

@@ -87,7 +87,9 @@ class ShotGridEndpoint(ShotGridNotes):
             client=client,
         )
         self.queries = Queries(self.calls)
-        self._playlist_lock = threading.Lock()
+        self._order_lock = threading.Lock()
+        self._order_top: float | None = None
+        """The highest sort order this run gave or read in the playlist (None: read it)."""
         self.sleep = sleep
         self.clock = clock
         self._playlist_id: int | None = None
@@ -98,6 +100,7 @@ class ShotGridEndpoint(ShotGridNotes):
 
     # -- reading -------------------------------------------------------------------------------
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
+        self._order_top = None  # the playlist may have changed since the last run
         cursor = (
             None
             if previous is None
@@ -204,17 +207,11 @@ class ShotGridEndpoint(ShotGridNotes):
         return self.queries.find("Version", [["project", "is", project], ["code", "is", code]], [])
 
     def _connect_version(self, version_id: int) -> None:
-        with self._playlist_lock:  # the next sort order is read, then taken
-            self._connect_version_locked(version_id)
-
-    def _connect_version_locked(self, version_id: int) -> None:
         order = self.fields.sort_order
-        rows = self.queries.connections(self.playlist_id())
-        last = max((float(r.get(order) or 0.0) for r in rows), default=0.0)
         data = {
             "playlist": link("Playlist", self.playlist_id()),
             "version": link("Version", version_id),
-            order: float(last + 1.0),
+            order: self._next_sort_order(),
         }
 
         def landed() -> dict[str, Any] | None:
@@ -222,6 +219,18 @@ class ShotGridEndpoint(ShotGridNotes):
             return next((r for r in rows if r["version"]["id"] == version_id), None)
 
         self.calls.create("PlaylistVersionConnection", data, landed=landed)
+
+    def _next_sort_order(self) -> float:
+        """A sort order after every other in the playlist: read once per run, then counted
+        here, so that Versions created side by side each take their own without a read."""
+        with self._order_lock:
+            if self._order_top is None:
+                rows = self.queries.connections(self.playlist_id())
+                self._order_top = max(
+                    (float(r.get(self.fields.sort_order) or 0.0) for r in rows), default=0.0
+                )
+            self._order_top += 1.0
+            return self._order_top
 
     def set_status(self, item_id: str, status: str) -> Item:
         self.calls.update("Version", int(item_id), {self.fields.status: status})
@@ -327,7 +336,9 @@ class ShotGridEndpoint(ShotGridNotes):
             if row.get(order) != float(n + 1)
         ]
         if requests:
-            self.calls.batch(requests)
+            with self._order_lock:
+                self.calls.batch(requests)
+                self._order_top = None
         rows = self.queries.connections(self.playlist_id())
         held: list[str] = []
         for row in rows:
