@@ -168,8 +168,6 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     refusal: str | None = None
     """Set when a safety rail refuses the whole run; nothing may be applied then."""
-    kept_doubts: list[tuple[str, str]] = field(default_factory=list)
-    """(link, endpoint) of creates in doubt that this run could not look for: they stay open."""
 
 
 def describe(action: Action) -> str:

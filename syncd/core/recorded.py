@@ -58,8 +58,6 @@ class InDoubt:
     words: str | None = None
     """The fingerprint of its text and frame alone: a note written in several steps (the
     note, then its files) that was cut short after the first holds those."""
-    kept: int = 0
-    """Runs that kept this doubt open because its endpoint listed no notes on its item."""
 
 
 _EMPTY: dict[str, Any] = {}

@@ -164,7 +164,6 @@ class Journal:
                     data.get("parent"),
                     data["fp"],
                     data.get("words"),
-                    int(data.get("kept", 0)),
                 )
                 out.append((entry, doubt))
             except (ValueError, KeyError, TypeError):
@@ -178,22 +177,3 @@ class Journal:
             return
         with self.transaction() as conn:
             conn.execute(update(t.journal).where(t.journal.c.id.in_(ids)).values(state="resolved"))
-
-    def keep(self, entries: Iterable[int]) -> None:
-        """These creates stay in doubt: their endpoint listed nothing that could show them.
-        Each is counted, so that one that never landed is sent again after a few runs."""
-        ids = list(entries)
-        if not ids:
-            return
-        with self.transaction() as conn:
-            rows = conn.execute(
-                select(t.journal.c.id, t.journal.c.intent).where(t.journal.c.id.in_(ids))
-            ).all()
-            for entry, intent in rows:
-                data = json.loads(intent)
-                data["kept"] = int(data.get("kept", 0)) + 1
-                conn.execute(
-                    update(t.journal)
-                    .where(t.journal.c.id == entry)
-                    .values(intent=json.dumps(data, separators=(",", ":")))
-                )

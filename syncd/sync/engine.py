@@ -44,6 +44,7 @@ from syncd.media.thumbs import Thumbnailer
 from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
 from syncd.sync.applier import Applier, Dispatch, Progress
+from syncd.sync.doubts import READ_AGAIN, doubted_items, unshown
 from syncd.sync.media import MediaBroker, TransferLog
 from syncd.sync.unplaced import report_unplaced
 from syncd.sync.writes import Natives, Writes
@@ -160,6 +161,7 @@ class Engine:
     def snapshots(self, rt: MappingRuntime) -> tuple[dict[str, Snapshot], dict[str, int]]:
         raw: dict[str, Snapshot] = {}
         cycles: dict[str, int] = {}
+        doubted = doubted_items(self.store.in_doubt(rt.name))
         for name, endpoint in rt.endpoints.items():
             cached = self.store.load_snapshot(rt.name, name)
             incremental = (
@@ -167,21 +169,32 @@ class Engine:
                 and cached is not None
                 and cached.cycles + 1 < rt.full_sync_every
             )
-            try:
-                snap = endpoint.snapshot(cached.snapshot if incremental and cached else None)
-            except SyncdError as exc:
-                raise FatalError(f"{name}: cannot read the review: {exc}") from exc
-            except MALFORMED as exc:  # a server's answer of the wrong shape, not a crash
-                log.debug("unexpected answer", endpoint=name, exc_info=True)
-                raise unexpected_answer(name, exc) from exc
-            raw[name] = snap
+            snap = self._read(name, endpoint, cached.snapshot if incremental and cached else None)
             cycles[name] = cached.cycles + 1 if incremental and cached else 0
+            blank = unshown(snap, doubted.get(name, set()))
+            if blank:
+                # A create in doubt is looked for in this listing; an item listing no notes
+                # cannot show whether it landed, and taking it as not landed would write it
+                # twice if the listing had failed. Read the whole review once more to be sure.
+                log.info("reading again", endpoint=name, reason=READ_AGAIN, items=len(blank))
+                snap, cycles[name] = self._read(name, endpoint, None), 0
+            raw[name] = snap
         for name, endpoint in rt.endpoints.items():  # every side read: keep what reads needed
             try:
                 endpoint.settle()
             except SyncdError as exc:
                 raise FatalError(f"{name}: cannot read the review: {exc}") from exc
         return raw, cycles
+
+    @staticmethod
+    def _read(name: str, endpoint: Endpoint, previous: Snapshot | None) -> Snapshot:
+        try:
+            return endpoint.snapshot(previous)
+        except SyncdError as exc:
+            raise FatalError(f"{name}: cannot read the review: {exc}") from exc
+        except MALFORMED as exc:  # a server's answer of the wrong shape, not a crash
+            log.debug("unexpected answer", endpoint=name, exc_info=True)
+            raise unexpected_answer(name, exc) from exc
 
     def broker(self, rt: MappingRuntime) -> MediaBroker:
         """The run's media broker: ffprobe and ffmpeg looked up once for the run, and one
@@ -288,9 +301,7 @@ class Engine:
             if plan.refusal:
                 raise SafetyStop(plan.refusal)
             self.store.commit(rt.name, plan.changes)
-            kept = set(plan.kept_doubts)
-            self.store.resolve(e for e, d in doubts if (d.link, d.endpoint) not in kept)
-            self.store.keep(e for e, d in doubts if (d.link, d.endpoint) in kept)
+            self.store.resolve(entry for entry, _ in doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
             try:

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
-from syncd.core.planning import DOUBT_PATIENCE, HELD_NOTES_FLOOR
+from syncd.core.planning import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
@@ -341,11 +341,9 @@ class ReviewSync(RuleBasedStateMachine):
 
     @rule(order=st.randoms(use_true_random=False))
     def sync_clean(self, order: random.Random) -> None:
-        """Runs without faults converge, then write nothing more. A create left in doubt on an
-        item listing no notes waits ``DOUBT_PATIENCE`` runs before it is sent again."""
         self.order = order
-        for _ in range(2 + DOUBT_PATIENCE):
-            self.sync()
+        self.sync()
+        self.sync()
         writes = sum(r.writes for r in self.reviews.values())
         self.sync()
         assert sum(r.writes for r in self.reviews.values()) == writes, (

@@ -24,9 +24,7 @@ from syncd.core.planning.ledger import Ledger, new_link_id
 from syncd.core.planning.notes import plan_notes
 from syncd.core.planning.order import plan_order
 from syncd.core.planning.rails import (
-    DOUBT_PATIENCE,
     HELD_NOTES_FLOOR,
-    hold_doubted_notes,
     hold_unread_notes,
     refuse_empty_sides,
     refuse_mass_deletes,
@@ -46,7 +44,6 @@ def plan(recorded: Recorded, snapshots: Mapping[str, Snapshot], policy: Policy) 
         hold_unread_notes(led)
         if led.out.refusal:
             return led.out
-        hold_doubted_notes(led)
         if not policy.order.off:
             plan_order(led)
         plan_notes(led)
@@ -67,4 +64,4 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["DOUBT_PATIENCE", "HELD_NOTES_FLOOR", "new_link_id", "plan"]
+__all__ = ["HELD_NOTES_FLOOR", "new_link_id", "plan"]

@@ -12,8 +12,6 @@ from syncd.core.planning.ledger import Ledger
 
 HELD_NOTES_FLOOR = 2
 """An item showing none of at least this many linked notes is suspected of a failed listing."""
-DOUBT_PATIENCE = 2
-"""Runs a create in doubt waits, unsent, while its item lists no notes where it was sent."""
 
 
 def refuse_empty_sides(led: Ledger) -> bool:
@@ -87,40 +85,6 @@ def hold_unread_notes(led: Ledger) -> None:
                     "alone this run in case the listing failed (rerun with --allow-empty if "
                     "they were deleted on purpose)",
                 )
-
-
-def hold_doubted_notes(led: Ledger) -> None:
-    """A create in doubt is looked for in its endpoint's listing; an item listing no notes
-    there at all cannot show whether it landed.
-
-    The absence of the note is the only evidence that it did not land, and an empty listing is
-    no evidence: sending it again then would make a second copy if the listing had failed. So
-    the item's notes on that endpoint are left alone this run (``Ledger.held``) and the doubt
-    stays open (``Plan.kept_doubts``), for at most ``DOUBT_PATIENCE`` runs; after those, a
-    note that never shows is taken as never landed and sent again, so that it is not lost.
-    Needs the items planned first.
-    """
-    if led.pol.notes.off:
-        return
-    for ep in led.eps:
-        doubts = [d for d in led.rec.in_doubt.get(ep, ()) if d.kept < DOUBT_PATIENCE]
-        if not doubts:
-            continue
-        with_notes = {note.item for note in led.snaps[ep].notes}
-        for doubt in doubts:
-            item_link = led.item_link[ep].get(doubt.item)
-            if item_link is None or doubt.item in with_notes:
-                continue
-            led.held.add((item_link, ep))
-            led.out.kept_doubts.append((doubt.link, ep))
-            name = led.item_present[item_link][ep].name
-            led.problem(
-                ep,
-                doubt.link,
-                f"a note written on {name!r} on {ep} by an earlier run that was cut short is "
-                f"not sent again: {ep} lists no notes there this run, which cannot show whether "
-                f"it landed (attempt {doubt.kept + 1} of {DOUBT_PATIENCE} to look for it)",
-            )
 
 
 def refuse_mass_deletes(led: Ledger) -> None:
