@@ -96,6 +96,7 @@ class ShotGridEndpoint(ShotGridNotes):
         self._versions: dict[str, tuple[str, dict[str, Any] | None]] = {}
         """Version id -> (code, task link), from the latest reads; used to write notes."""
         self._users: dict[str, dict[str, Any] | None] = {}
+        self._threads: dict[str, str] = {}
         self._known: Review | None = None
 
     # -- reading -------------------------------------------------------------------------------
@@ -183,9 +184,11 @@ class ShotGridEndpoint(ShotGridNotes):
         if item.status is not None:
             data[self.fields.status] = item.status
         known = {r["id"] for r in self._versions_coded(item.name)}
+        names = version_fields(self.fields)
         version = self.calls.create(
             "Version",
             data,
+            names,
             landed=lambda: next(
                 (r for r in self._versions_coded(item.name) if r["id"] not in known), None
             ),
@@ -199,6 +202,10 @@ class ShotGridEndpoint(ShotGridNotes):
             with contextlib.suppress(SyncdError):
                 self.calls.delete("Version", version["id"])
             raise
+        if item.media is None and all(name in version for name in names):
+            # the site's answer to the create is the Version as it holds it: no read back
+            self._remember(version)
+            return item_from_row(version, self.fields)
         return self._item(version["id"])
 
     def _versions_coded(self, code: str) -> list[dict[str, Any]]:

@@ -51,6 +51,8 @@ class ShotGridNotes(Endpoint):
     _users: dict[str, dict[str, Any] | None]
     _versions: dict[str, tuple[str, dict[str, Any] | None]]
     _sudo: dict[str, ShotGridCalls]
+    _threads: dict[str, str]
+    """Reply id -> the id of the Note it hangs on, for Replies this endpoint wrote or looked up."""
     authors: Authors
     settings: ShotGridSettings
     sleep: Any
@@ -91,7 +93,8 @@ class ShotGridNotes(Endpoint):
         row = self._create(
             REPLY, data, user, note, lambda: self._find_created(REPLY, content, where, user)
         )
-        return note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
+        made = note_from_row(as_read(row, data, user), REPLY, note.item, f"{NOTE}:{parent}")
+        return self._threaded(made)
 
     def _create(
         self,
@@ -177,7 +180,9 @@ class ShotGridNotes(Endpoint):
             kind,
             data,
             lambda: self._find_created(kind, content, where, user),
-            lambda row: note_from_row(as_read(row, data, user), kind, note.item, thread),
+            lambda row: self._threaded(
+                note_from_row(as_read(row, data, user), kind, note.item, thread)
+            ),
         )
 
     def _sudo_calls(self, login: str) -> ShotGridCalls:
@@ -239,10 +244,19 @@ class ShotGridNotes(Endpoint):
         known = self._known.notes.get(parent) if self._known else None
         if known is not None and known.parent is not None:
             return known.parent
+        if parent in self._threads:
+            return self._threads[parent]
         rows = self.queries.by_ids(REPLY, [native], ["entity"])
         if not rows or not rows[0].get("entity"):
             raise NotFound(f"{self.name}: Reply {native} does not exist")
-        return note_id(NOTE, int(rows[0]["entity"]["id"]))
+        self._threads[parent] = note_id(NOTE, int(rows[0]["entity"]["id"]))
+        return self._threads[parent]
+
+    def _threaded(self, note: Note) -> Note:
+        """A Reply just written: the Note it hangs on is remembered (a Reply never moves)."""
+        if note.id.startswith(REPLY + ":") and note.parent is not None:
+            self._threads[note.id] = note.parent
+        return note
 
     def _human(self, author: Person | None) -> dict[str, Any] | None:
         """The HumanUser with the author's login (a people: row may give one) or e-mail."""
