@@ -8,6 +8,7 @@ URLs before they are quoted.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from requests.sessions import merge_setting
 
 from syncd.connectors.retry import Retrier, RetryPolicy
 from syncd.errors import FatalError, NotFound, RetriableError, SkippableError
@@ -25,6 +27,46 @@ from syncd.media.hashing import HashingReader
 from syncd.media.multipart import FilePart, MultipartBody
 
 RETRIABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+class EnvironmentOnce(requests.Session):
+    """A session that reads the environment's proxy and CA settings once per host.
+
+    requests reads them again for every request, walking every variable of the environment
+    twice (``HTTPS_PROXY``, ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``): a millisecond a request, the
+    largest share of a write's local cost. The settings are those of the moment the session
+    first talks to a host, as they would be for a process started then.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[str, str], tuple[dict[str, str], str | None]] = {}
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        if not self.trust_env or (proxies and "no_proxy" in proxies):
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(str(url))
+        key = (parts.scheme, parts.netloc)
+        found = self._environment.get(key)
+        if found is None:
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            found = (requests.utils.get_environ_proxies(str(url)), bundle)
+            self._environment[key] = found
+        env_proxies, bundle = found
+        merged = dict(proxies or {})
+        for scheme, proxy in env_proxies.items():
+            merged.setdefault(scheme, proxy)
+        if (verify is True or verify is None) and bundle:
+            verify = bundle
+        return {
+            "proxies": merge_setting(merged, self.proxies),
+            "stream": merge_setting(stream, self.stream),
+            "verify": merge_setting(verify, self.verify),
+            "cert": merge_setting(cert, self.cert),
+        }
+
 
 RequestListener = Callable[[str, str], None]
 _LISTENERS: list[RequestListener] = []
@@ -98,7 +140,7 @@ class HttpClient:
     ) -> None:
         self.system = system
         self.base_url = base_url.rstrip("/")
-        self.session = requests.Session()
+        self.session = EnvironmentOnce()
         self.session.headers["User-Agent"] = "syncd"
         self.timeout = timeout
         self.retrier = retrier or Retrier(retry)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
+from syncd.core.actions import StateChange
 from syncd.core.recorded import InDoubt
 from syncd.state import schema as t
 from syncd.state.clock import now
@@ -24,6 +25,8 @@ class Journal:
     hot: HotStatements
 
     def transaction(self) -> Any: ...
+
+    def apply(self, conn: Connection, mapping: str, changes: Iterable[StateChange]) -> None: ...
 
     # -- journal ---------------------------------------------------------------------------------
     def journal_begin(
@@ -52,14 +55,34 @@ class Journal:
             )
             return int(result.inserted_primary_key[0])
 
-    def journal_begin_many(
+    def land_and_open(
         self,
+        mapping: str,
+        changes: list[StateChange],
+        done: list[tuple[int, str | None]],
+        run_id: int,
+        opening: list[tuple[str, str, str | None, dict[str, Any] | None]],
+    ) -> list[int]:
+        """In one transaction: the state ``changes`` of writes that landed, their journal
+        entries closed (``done``: entry, native id), and entries opened for the writes about
+        to be sent (``opening``); the ids of those, in order."""
+        if not (changes or done or opening):
+            return []
+        with self.transaction() as conn:
+            self.apply(conn, mapping, changes)
+            if done:
+                self.journal_done(conn, done)
+            return self.journal_open(conn, run_id, mapping, opening) if opening else []
+
+    def journal_open(
+        self,
+        conn: Connection,
         run_id: int,
         mapping: str,
         writes: list[tuple[str, str, str | None, dict[str, Any] | None]],
     ) -> list[int]:
-        """Open one entry per (endpoint, action, link, intent), in one transaction; their ids,
-        in the same order."""
+        """Open one entry per (endpoint, action, link, intent), in ``conn``; their ids, in the
+        same order."""
         stamp = now()
         rows = [
             {
@@ -74,11 +97,10 @@ class Journal:
             }
             for endpoint, action, link, intent in writes
         ]
-        with self.transaction() as conn:
-            if len(rows) == 1:
-                result = conn.execute(self.hot.journal_begin, rows[0])
-                return [int(result.inserted_primary_key[0])]
-            found = conn.execute(self.hot.journal_begin_many, rows).scalars().all()
+        if len(rows) == 1:
+            result = conn.execute(self.hot.journal_begin, rows[0])
+            return [int(result.inserted_primary_key[0])]
+        found = conn.execute(self.hot.journal_begin_many, rows).scalars().all()
         return [int(entry) for entry in found]
 
     def journal_end(

@@ -97,6 +97,17 @@ def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
     return out
 
 
+def _rows(
+    landed: list[tuple[_Flight, list[StateChange]]],
+) -> tuple[list[StateChange], list[tuple[int, str | None]]]:
+    """The state changes of writes that landed, and their journal entries with native ids."""
+    changes = [c for _, made in landed for c in made]
+    done = [
+        (f.entry, next((c.native for c in made if isinstance(c, Bind)), None)) for f, made in landed
+    ]
+    return changes, done
+
+
 def _is_note(action: Action) -> bool:
     """A note that may ride in a batch (one with files is fetched and sent on its own)."""
     return isinstance(action, CreateNote) and not action.note.attachments
@@ -179,17 +190,21 @@ class Applier:
         stopped = False
         try:
             pools = {ep: self.dispatch.pool(ep, limits[ep]) for ep in {a.endpoint for a in actions}}
+            landed: list[tuple[_Flight, list[StateChange]]] = []
             while True:
                 if self.fatal is None and not stopped and self._stop_asked():
                     stopped = True
                     self.bound.info("stopping between writes", remaining=schedule.left)
                 if self.fatal is None and not stopped:
-                    self._fill(schedule, limits, busy, in_flight, pools, progress)
+                    # what landed is recorded with the journal entries of what it let start
+                    self._fill(schedule, limits, busy, in_flight, pools, progress, landed)
+                else:
+                    self._record(landed)
+                landed = []
                 if not in_flight:
                     break
                 progress.in_flight = sum(len(f) for f in in_flight.values())
                 finished = self.dispatch.wait_any(in_flight)
-                landed: list[tuple[_Flight, list[StateChange]]] = []
                 try:
                     for future in sorted(finished, key=lambda f: in_flight[f][0].index):
                         flights = in_flight.pop(future)
@@ -203,9 +218,11 @@ class Applier:
                             self.fatal = self.fatal or error
                             schedule.done(flight.index)
                             self._tick(progress, ok=ok)
-                finally:
+                except BaseException:
                     self._record(landed)  # what landed before a kill is recorded still
-                for flight, _ in landed:
+                    raise
+                for flight, changes in landed:
+                    self._took(flight, changes)  # writes that need these can be prepared now
                     schedule.done(flight.index)
                     self._tick(progress, ok=True)
         finally:
@@ -228,10 +245,12 @@ class Applier:
         in_flight: dict[Future[list[Outcome]], list[_Flight]],
         pools: dict[str, Executor],
         progress: Progress,
+        landed: list[tuple[_Flight, list[StateChange]]],
     ) -> None:
         """Start every write that is ready, up to each endpoint's limit; notes ready together
         go in one request where the endpoint creates them in batches. The journal entries of
-        all the writes started together are opened in one transaction, before any is sent."""
+        all the writes started together are opened in one transaction, before any is sent,
+        and the writes that ``landed`` since the last one are recorded in it."""
         groups: list[tuple[str, list[_Ready]]] = []
         moved = True
         while moved:  # a write failing before it is sent may make others ready
@@ -254,18 +273,15 @@ class Applier:
                         groups.append((ep, group))
                         busy[ep] += 1
         if not groups:
+            self._record(landed)
             return
-        entries = iter(
-            self.store.journal_begin_many(
-                self.run_id,
-                self.rt.name,
-                [
-                    (r.action.endpoint, r.kind, r.link, r.prepared.intent)
-                    for _, g in groups
-                    for r in g
-                ],
-            )
+        opened = self.store.land_and_open(
+            self.rt.name,
+            *_rows(landed),
+            self.run_id,
+            [(r.action.endpoint, r.kind, r.link, r.prepared.intent) for _, g in groups for r in g],
         )
+        entries = iter(opened)
         for ep, group in groups:
             flights = [_Flight(r.index, r.action, r.kind, next(entries)) for r in group]
             if len(group) == 1:
@@ -342,26 +358,19 @@ class Applier:
             self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
             return False, None
         self._record([(flight, changes)])
+        self._took(flight, changes)
         return True, None
 
+    def _took(self, flight: _Flight, changes: list[StateChange]) -> None:
+        """A write that landed as asked, taken in: its native ids known from now on."""
+        self.natives.apply(changes)
+        self.result.counts[flight.kind] += 1
+        self.monitor.action(self.rt.name, flight.kind, flight.action.endpoint, True)
+
     def _record(self, landed: list[tuple[_Flight, list[StateChange]]]) -> None:
-        """Writes that landed as asked, recorded in one transaction: their state changes and
-        their journal entries closed."""
-        if not landed:
-            return
-        with self.store.transaction() as conn:
-            self.store.apply(conn, self.rt.name, [c for _, changes in landed for c in changes])
-            self.store.journal_done(
-                conn,
-                [
-                    (f.entry, next((c.native for c in changes if isinstance(c, Bind)), None))
-                    for f, changes in landed
-                ],
-            )
-        for flight, changes in landed:
-            self.natives.apply(changes)
-            self.result.counts[flight.kind] += 1
-            self.monitor.action(self.rt.name, flight.kind, flight.action.endpoint, True)
+        """Writes that landed as asked, recorded in one transaction."""
+        if landed:
+            self.store.land_and_open(self.rt.name, *_rows(landed), self.run_id, [])
 
     def _failed(
         self,

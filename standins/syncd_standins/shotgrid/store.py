@@ -15,7 +15,6 @@ derived fields, creates and updates, and whole-store snapshots for ``batch``.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import shutil
 import tempfile
@@ -336,9 +335,11 @@ class ShotGridStore(Values, Filters, Events, Files):
 
     # ----------------------------------------------------------------- transactions
     def snapshot(self) -> tuple[Any, ...]:
+        """What ``restore`` puts back. Rows are copied one level deep: a write replaces a
+        field's value, never changes one in place (a deep copy made batches cost seconds)."""
         with self.lock:
             return (
-                copy.deepcopy(self._rows),
+                {t: {i: dict(row) for i, row in rows.items()} for t, rows in self._rows.items()},
                 dict(self._next_id),
                 set(self.hold.hidden),
                 self.hold.remaining,
