@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from syncd.connectors.file.endpoint import open_file_endpoint
+from syncd.connectors.file import open_endpoint as open_file_endpoint
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.logs import configure

@@ -1,13 +1,12 @@
-"""The real session files cineSync saved, from the vendor's own libraries' test suites.
+"""The real session files cineSync saved, from the vendor's own library's test suite.
 
-They are not part of this repository (they belong to the vendor's repositories, jmah/cinesync_python
-and jmah/cinesync_ruby, BSD-3-Clause and MIT). To run these tests, point
-``SYNCD_CINESYNC_V3_FILES`` at a checkout's ``test/v3 files`` (Python library) or
-``spec/v3 files`` (Ruby library) folder::
+They are in ``vendor/v3 files`` (BSD 3-Clause, see ``vendor/README.md``); point
+``SYNCD_CINESYNC_V3_FILES`` at another copy of them (the Ruby library's ``spec/v3 files``) to
+read those instead::
 
-    SYNCD_CINESYNC_V3_FILES="$HOME/src/cinesync_python/test/v3 files" pytest tests/cinesync
+    SYNCD_CINESYNC_V3_FILES="$HOME/src/cinesync_ruby/spec/v3 files" pytest tests/cinesync
 
-Without it they are skipped; ``files/`` holds this project's own files of the same shapes.
+``files/`` holds this project's own files of the same shapes and of the cases they lack.
 """
 
 from __future__ import annotations
@@ -35,9 +34,8 @@ from syncd.connectors.cinesync import (
 from syncd.connectors.cinesync.document import parse_document
 from syncd.connectors.cinesync.writing import serialize
 
-_FOLDER = os.environ.get("SYNCD_CINESYNC_V3_FILES", "")
-pytestmark = pytest.mark.skipif(
-    not _FOLDER, reason="SYNCD_CINESYNC_V3_FILES is not set (the vendor's session files)"
+_FOLDER = os.environ.get("SYNCD_CINESYNC_V3_FILES") or str(
+    Path(__file__).parent / "vendor" / "v3 files"
 )
 NS = "{http://www.cinesync.com/ns/session/3.0}"
 BASIC_NAMES = ["024b_fn_079_v01_1-98.mov", "sample_mpeg4.mp4", "Test_MH 2fps.mov"]

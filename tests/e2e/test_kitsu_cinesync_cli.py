@@ -1,8 +1,9 @@
-"""The user's contract on the real Zou: a Kitsu playlist and a cineSync session, both ways.
+"""The user's contract on the real Zou: a Kitsu playlist, a cineSync session and a review file.
 
-``sync: {notes: both, media: kitsu, order: kitsu}``: ``syncd run --once`` writes the session in
-the playlist's order with Kitsu's previews and comments; the reviewer's live session goes to the
-event command with the frames cineSync saved; its notes arrive in Kitsu exactly once; quiet runs
+``sync: {notes: both, media: kitsu, order: kitsu}``: ``syncd run --once`` writes the session and
+the review file in the playlist's order with Kitsu's previews and comments; the reviewer's live
+session goes to the event command with the frames cineSync saved; its notes arrive in Kitsu and
+in the review file exactly once, the saved frame attached to the drawn note in both; quiet runs
 write nothing anywhere; the event fired twice and a run killed mid-way duplicate nothing.
 """
 
@@ -19,11 +20,13 @@ import pyvips
 from syncd.connectors.cinesync import read_session, short_hash, split_paragraphs
 from tests.cinesync.sessions import LINE
 from tests.e2e.helpers import (
+    all_notes,
     journal_done,
     kill_mid_run,
     kitsu_endpoint,
     kitsu_system,
     kitsu_texts,
+    read_review,
     reverse_playlist,
     run_once,
     save_config,
@@ -35,7 +38,18 @@ from tests.kitsu.builders import ZouRest, build_review
 pytestmark = pytest.mark.zou
 
 
-def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: Path) -> None:
+def editorial_texts(folder: Path) -> Counter[str]:
+    return Counter(n["text"] for n in all_notes(read_review(folder / "reviews" / "dailies.yaml")))
+
+
+def state_of_all(folder: Path) -> tuple[tuple[bytes, int], bytes]:
+    """The session file (bytes and time) and the review file's bytes."""
+    return state_of(folder), (folder / "reviews" / "dailies.yaml").read_bytes()
+
+
+def test_kitsu_cinesync_and_a_review_file_stay_in_step(
+    zou: Any, gazu_client: Any, tmp_path: Path
+) -> None:
     review = build_review(gazu_client, shots=3, comments_per_shot=1, with_png_preview=True)
     rest = ZouRest(gazu_client)
     env = {"KITSU_PASSWORD": zou.admin_password}
@@ -45,6 +59,7 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
         "systems": {
             "kitsu": kitsu_system(zou),
             "cinesync": {"type": "cinesync", "path": "./sessions"},
+            "editorial": {"type": "file", "path": "./reviews"},
         },
         "mappings": [
             {
@@ -52,6 +67,7 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
                 "endpoints": {
                     "kitsu": kitsu_endpoint(review),
                     "cinesync": {"session": "dailies"},
+                    "editorial": {"review": "dailies"},
                 },
                 "sync": {"notes": "both", "media": "kitsu", "order": "kitsu"},
             }
@@ -69,12 +85,15 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
         assert Path(path).is_file() and media.locators.short_hashes == (short_hash(path),)
     shown = {p.text for m in written.media for p in split_paragraphs(m.notes)}
     assert set(kitsu_texts(rest, review.task_ids)) - {""} <= shown
+    editorial = read_review(tmp_path / "reviews" / "dailies.yaml")
+    assert [i["name"] for i in editorial["items"]] == review.shot_names
+    assert set(kitsu_texts(rest, review.task_ids)) - {""} <= set(editorial_texts(tmp_path))
 
     # quiet
-    before = state_of(tmp_path)
+    before = state_of_all(tmp_path)
     for _ in range(2):
         assert writes(run_once(tmp_path, env)) == {}
-    assert state_of(tmp_path) == before
+    assert state_of_all(tmp_path) == before
 
     # the reviewer's live session, with a saved frame, through the event command
     text = session_path.read_text()
@@ -98,6 +117,10 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
     drawn_in_kitsu = [t for t in in_kitsu.elements() if "Drawn and written." in t]
     assert len(drawn_in_kitsu) == 1 and "frame 8" in drawn_in_kitsu[0]
     assert any(kitsu_born.text + " (and more)" in t for t in in_kitsu)
+    in_editorial = editorial_texts(tmp_path)
+    assert in_editorial["A new media note from cineSync."] == 1
+    assert in_editorial["Drawn and written."] == 1
+    assert in_editorial[kitsu_born.text + " (and more)"] == 1
     held = {n.text: n for n in read_notes(tmp_path)}
     image = held["Drawn and written."].attachments[0]
     assert image.sha256 == hashlib.sha256((saved / f"{name}-00008.png").read_bytes()).hexdigest()
@@ -110,16 +133,27 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
     assert hashlib.sha256(served.content).hexdigest() == image.sha256, (
         "the frame cineSync saved is the Kitsu comment's file"
     )
+    reviews = tmp_path / "reviews"
+    drawn_note = next(
+        n
+        for n in all_notes(read_review(reviews / "dailies.yaml"))
+        if n["text"] == "Drawn and written."
+    )
+    (entry,) = drawn_note["attachments"]
+    kept = reviews / (entry["file"] if isinstance(entry, dict) else entry)
+    assert hashlib.sha256(kept.read_bytes()).hexdigest() == image.sha256, (
+        "the frame cineSync saved is the review file's attachment"
+    )
 
     # fired again: nothing new anywhere
-    before = state_of(tmp_path)
+    before = state_of_all(tmp_path)
     again = event(tmp_path, live, *args, env=env)
     assert again.returncode == 0, again.stderr.decode()
     assert (
         "took in no change" in again.stdout.decode() and "nothing to write" in again.stdout.decode()
     )
     assert Counter(kitsu_texts(rest, review.task_ids)) == in_kitsu
-    assert state_of(tmp_path) == before
+    assert state_of_all(tmp_path) == before
 
     # Kitsu reorders its playlist and comments: the session follows on the next export
     reverse_playlist(rest, review.playlist_id)
@@ -131,6 +165,9 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
     run_once(tmp_path, env)
     assert [m.name for m in read_session(session_path).media] == list(reversed(review.shot_names))
     assert "Kitsu says: lighter." in {n.text for n in read_notes(tmp_path)}
+    assert editorial_texts(tmp_path)["Kitsu says: lighter."] == 1
+    editorial = read_review(tmp_path / "reviews" / "dailies.yaml")
+    assert [i["name"] for i in editorial["items"]] == list(reversed(review.shot_names))
     assert writes(run_once(tmp_path, env)) == {}
 
     # killed mid-run while writing many comments into the session, then rerun
@@ -146,7 +183,9 @@ def test_kitsu_and_cinesync_stay_in_step(zou: Any, gazu_client: Any, tmp_path: P
     run_once(tmp_path, env)
     counts = Counter(n.text for n in read_notes(tmp_path))
     assert all(counts[t] == 1 for t in expected), {t: counts[t] for t in expected}
+    in_editorial = editorial_texts(tmp_path)
+    assert all(in_editorial[t] == 1 for t in expected), {t: in_editorial[t] for t in expected}
     assert Counter(kitsu_texts(rest, review.task_ids))["kitsu note 0"] == 1
-    before = state_of(tmp_path)
+    before = state_of_all(tmp_path)
     assert writes(run_once(tmp_path, env)) == {}
-    assert state_of(tmp_path) == before
+    assert state_of_all(tmp_path) == before
