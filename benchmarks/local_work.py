@@ -1,12 +1,13 @@
 """syncd's own work per write: a first sync between two in-memory reviews, where writes cost
 nothing, against a script that makes the same objects directly.
 
-A review of 200 items and 2,000 notes (every fifth a reply) is synced into an empty in-memory
-review through the real engine and a fresh SQLite state database, once per ``concurrency``
-setting. The baseline, measured in the same run, creates the same items and notes straight on an
-empty in-memory review, with no state at all. ``ms/write`` is the run's wall time per write;
-``local ms/write`` is what syncd adds to each write over the baseline (reading, planning, the
-journal, recording, the thread pool); ``vs naive`` is the run's time over the baseline's.
+The first sync's review of 200 items and 2,000 notes (``first_sync.source``) is synced into an
+empty in-memory review through the real engine and a fresh SQLite state database, once per
+``concurrency`` setting. The baseline, measured in the same run, creates the same items and
+notes straight on an empty in-memory review, with no state at all. ``ms/write`` is the run's
+wall time per write; ``local ms/write`` is what syncd adds to each write over the baseline
+(reading, planning, the journal, recording, the thread pool); ``vs naive`` is the run's time
+over the baseline's.
 
     python benchmarks/local_work.py [--items 200] [--notes 2000] [--concurrency 1,8]
 """
@@ -18,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from first_sync import source  # the same review as the first sync against the stand-ins
+
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.model import NewItem, NewNote
 from syncd.core.policy import BOTH, Direction, Policy
@@ -25,18 +28,6 @@ from syncd.core.statuses import StatusTable
 from syncd.logs import configure
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime
-
-
-def source(items: int, notes: int) -> MemoryReview:
-    review = MemoryReview("a")
-    ids = [review.add_item(f"sh{n:04d}", status="wfa").id for n in range(items)]
-    last: dict[str, str] = {}
-    for n in range(notes):
-        item = ids[n % items]
-        parent = last.get(item) if n % 5 == 4 else None
-        note = review.add_note(item, f"note {n}: tighten the arc", parent=parent, frame=n % 120 + 1)
-        last[item] = note.id
-    return review
 
 
 def naive(review: MemoryReview) -> tuple[float, int]:
@@ -60,20 +51,23 @@ def naive(review: MemoryReview) -> tuple[float, int]:
 def synced(review: MemoryReview, concurrency: int) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
-        endpoints = {"a": MemoryEndpoint("a", review), "b": MemoryEndpoint("b", MemoryReview("b"))}
+        endpoints = {
+            "mem": MemoryEndpoint("mem", review),
+            "b": MemoryEndpoint("b", MemoryReview("b")),
+        }
         for endpoint in endpoints.values():
             endpoint.write_concurrency = concurrency
         rt = MappingRuntime(
             "bench",
             endpoints,
             Policy(
-                endpoints=("a", "b"),
+                endpoints=("mem", "b"),
                 notes=Direction(BOTH),
-                statuses=Direction("a"),
-                order=Direction("a"),
-                side_by_side=frozenset({"a", "b"}) if concurrency > 1 else frozenset(),
+                statuses=Direction("mem"),
+                order=Direction("mem"),
+                side_by_side=frozenset({"mem", "b"}) if concurrency > 1 else frozenset(),
             ),
-            StatusTable.from_rows([{"a": "wfa", "b": "wfa"}]),
+            StatusTable.from_rows([{"mem": s, "b": s} for s in ("wfa", "done")]),
             media_dir=Path(tmp) / "media",
         )
         started = time.perf_counter()

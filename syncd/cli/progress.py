@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from syncd.sync.applier import PROGRESS_FROM, Progress
 from syncd.sync.engine import RunMonitor, RunResult
+from syncd.sync.progress import PROGRESS_FROM, Progress
 
 
 class TerminalProgress(RunMonitor):

@@ -4,9 +4,10 @@ Writes go out in a bounded pool per endpoint (``write_concurrency``, the system'
 ``concurrency``), and only once what they depend on is done (``syncd.sync.schedule``). The
 state database is only ever touched from the applying thread: a write's journal entry is opened
 (with the create's intent) before it is handed to a worker, and closed, with the state facts
-its answer established, as soon as the worker is back. So a crash at any moment leaves, for
-every write in flight, an open journal entry and an intent the next run recognises it by: none
-is done twice, none is lost.
+its answer established, once the worker is back, in the transaction that opens the entries of
+the writes it let start. So a crash at any moment leaves, for every write in flight or not yet
+recorded, an open journal entry and an intent the next run recognises it by: none is done
+twice, none is lost.
 
 A failed write is reported per object and the rest goes on; writes that needed it fail with
 "an earlier write failed". A fatal error (credentials refused, say) stops new writes, lets the
@@ -18,9 +19,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,39 +28,14 @@ from syncd.connectors.base import Endpoint
 from syncd.core.actions import Action, Bind, CreateNote, Problem, StateChange, label
 from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.dispatch import Dispatch
+from syncd.sync.progress import LOG_PROGRESS_EVERY, PROGRESS_FROM, STORE_PROGRESS_EVERY, Progress
 from syncd.sync.schedule import Schedule
 from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
 
 if TYPE_CHECKING:
-    from syncd.sync.engine import MappingRuntime, RunMonitor, RunResult
-
-
-class Dispatch:
-    """Where writes run: a thread pool per endpoint. Tests substitute one that completes
-    them in an order of their choosing (``tests/core/test_sync_properties.py``)."""
-
-    def __init__(self) -> None:
-        self._stack = ExitStack()
-
-    def pool(self, endpoint: str, size: int) -> Executor:
-        return self._stack.enter_context(ThreadPoolExecutor(size, f"syncd-{endpoint}"))
-
-    def wait_any(self, futures: Iterable[Future[Any]]) -> set[Future[Any]]:
-        """At least one finished future of ``futures``, blocking until there is one."""
-        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
-        return finished
-
-    def close(self) -> None:
-        """Wait for what is still running (a run ending on an error) and free the threads."""
-        self._stack.close()
-
-
-PROGRESS_FROM = 30
-"""Runs with at least this many writes report their progress (fewer are over at once)."""
-STORE_PROGRESS_EVERY = 2.0
-"""Seconds between progress updates in the run history (``syncd status``)."""
-LOG_PROGRESS_EVERY = 10.0
-"""Seconds between progress lines in the logs, when no progress bar shows it."""
+    from syncd.sync.engine import MappingRuntime
+    from syncd.sync.results import RunMonitor, RunResult
 
 
 Outcome = list[StateChange] | Exception
@@ -130,34 +105,6 @@ class _Flight:
     action: Action
     kind: str
     entry: int
-
-
-@dataclass
-class Progress:
-    """How far a run's writes are: what ``RunMonitor.progress`` is told."""
-
-    total: int
-    done: int = 0
-    failed: int = 0
-    in_flight: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    def eta(self) -> float | None:
-        """Seconds left at the pace so far, once there is a pace."""
-        if not self.done or self.done >= self.total:
-            return None
-        elapsed = time.monotonic() - self.started
-        return elapsed / self.done * (self.total - self.done)
-
-    def to_dict(self) -> dict[str, Any]:
-        eta = self.eta()
-        return {
-            "done": self.done,
-            "total": self.total,
-            "failed": self.failed,
-            "in_flight": self.in_flight,
-            "eta_s": None if eta is None else round(eta, 1),
-        }
 
 
 @dataclass

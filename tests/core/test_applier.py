@@ -22,8 +22,8 @@ from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import FatalError
 from syncd.state.store import StateStore
-from syncd.sync.applier import Progress
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor
+from syncd.sync.progress import Progress
 from syncd.sync.schedule import Schedule, dependencies
 
 ROWS = [{"a": "wfa", "b": "for_review"}, {"a": "done", "b": "approved"}]

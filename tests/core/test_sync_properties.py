@@ -35,7 +35,7 @@ from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import SyncdError
 from syncd.state.store import StateStore
-from syncd.sync.applier import Dispatch
+from syncd.sync.dispatch import Dispatch
 from syncd.sync.engine import Engine, MappingRuntime
 
 EPS = ("a", "b", "c")
