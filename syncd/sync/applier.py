@@ -161,10 +161,9 @@ class Applier:
                             if isinstance(outcome, list):
                                 landed.append((flight, outcome))
                                 continue
-                            ok, error = self._land(flight, outcome)
-                            self.fatal = self.fatal or error
+                            self.fatal = self.fatal or self._missed(flight, outcome)
                             schedule.done(flight.index)
-                            self._tick(progress, ok=ok)
+                            self._tick(progress, ok=False)
                 except BaseException:
                     self._record(landed)  # what landed before a kill is recorded still
                     raise
@@ -275,38 +274,33 @@ class Applier:
         return _Ready(index, action, kind, link, prepared)
 
     # -- taking in -----------------------------------------------------------------------------
-    def _land(self, flight: _Flight, outcome: Outcome) -> tuple[bool, FatalError | None]:
-        """Record what one write did: whether it landed as asked, and a fatal error for the
-        run to end with."""
+    def _missed(self, flight: _Flight, error: Exception) -> FatalError | None:
+        """Record a write that did not land as asked; the fatal error for the run to end with,
+        if it is one."""
         action, kind, entry = flight.action, flight.kind, flight.entry
-        try:
-            if isinstance(outcome, Exception):
-                raise outcome
-            changes = outcome
-        except LandedWrong as exc:
-            self._failed(entry, action, kind, str(exc), exc.changes)
-            self.natives.apply(exc.changes)
-            return False, None
-        except FatalError as exc:
-            with self.store.transaction() as conn:
-                self.store.journal_end(conn, entry, "failed", detail=str(exc))
-            return False, exc
-        except (SyncdError, NotImplementedError) as exc:
-            # a create whose outcome is unknown stays in doubt until a later run sees it
-            doubt = isinstance(exc, RetriableError) and isinstance(action, CreateNote)
-            self._failed(entry, action, kind, str(exc), doubt=doubt)
-            return False, None
-        except Exception as exc:  # a connector met an answer it does not understand
-            message = (
-                f"{action.endpoint}: unexpected {type(exc).__name__} ({exc}) while writing; the "
-                "object is skipped (please report this with --log-level debug output)"
-            )
-            self.bound.debug("write crashed", endpoint=action.endpoint, action=kind, exc_info=exc)
-            self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
-            return False, None
-        self._record([(flight, changes)])
-        self._took(flight, changes)
-        return True, None
+        match error:
+            case LandedWrong():
+                self._failed(entry, action, kind, str(error), error.changes)
+                self.natives.apply(error.changes)
+            case FatalError():
+                with self.store.transaction() as conn:
+                    self.store.journal_end(conn, entry, "failed", detail=str(error))
+                return error
+            case SyncdError() | NotImplementedError():
+                # a create whose outcome is unknown stays in doubt until a later run sees it
+                doubt = isinstance(error, RetriableError) and isinstance(action, CreateNote)
+                self._failed(entry, action, kind, str(error), doubt=doubt)
+            case _:  # a connector met an answer it does not understand
+                message = (
+                    f"{action.endpoint}: unexpected {type(error).__name__} ({error}) while "
+                    "writing; the object is skipped (please report this with --log-level debug "
+                    "output)"
+                )
+                self.bound.debug(
+                    "write crashed", endpoint=action.endpoint, action=kind, exc_info=error
+                )
+                self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
+        return None
 
     def _took(self, flight: _Flight, changes: list[StateChange]) -> None:
         """A write that landed as asked, taken in: its native ids known from now on."""
