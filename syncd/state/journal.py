@@ -39,21 +39,10 @@ class Journal:
         *,
         intent: dict[str, Any] | None = None,
     ) -> int:
+        """Open one entry for a write about to be sent, in a transaction of its own."""
         with self.transaction() as conn:
-            result = conn.execute(
-                self.hot.journal_begin,
-                {
-                    "run_id": run_id,
-                    "mapping": mapping,
-                    "endpoint": endpoint,
-                    "action": action,
-                    "link_id": link,
-                    "state": "pending",
-                    "at": now(),
-                    "intent": None if intent is None else json.dumps(intent, separators=(",", ":")),
-                },
-            )
-            return int(result.inserted_primary_key[0])
+            (entry,) = self.journal_open(conn, run_id, mapping, [(endpoint, action, link, intent)])
+        return entry
 
     def land_and_open(
         self,

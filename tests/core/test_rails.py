@@ -60,6 +60,15 @@ class Rig:
         return self.a.writes + self.b.writes
 
 
+def crash_note_create(when: str):
+    """A fault that kills the run at its first note create, ``before`` or ``after`` it lands."""
+
+    def fault(op: str, phase: str) -> str | None:
+        return "crash" if (op, phase) == ("create_note", when) else None
+
+    return fault
+
+
 @pytest.fixture
 def rig(tmp_path: Path) -> Iterator[Rig]:
     rig = Rig(tmp_path)
@@ -169,10 +178,7 @@ def test_a_create_whose_answer_was_lost_is_adopted_not_copied(tmp_path: Path) ->
     rig.run()
     rig.a.add_note(item.id, "answer", parent=parent.id)
 
-    def crash_after_reply(op: str, phase: str) -> str | None:
-        return "crash" if (op, phase) == ("create_note", "after") else None
-
-    rig.b.fault = crash_after_reply
+    rig.b.fault = crash_note_create("after")
     with pytest.raises(Crash):
         rig.run()
     rig.b.fault = None
@@ -190,10 +196,7 @@ def test_a_create_in_doubt_on_an_item_listing_no_notes_is_read_again(rig: Rig) -
     rig.run()
     rig.a.add_note(item.id, "first note")
 
-    def crash_after_note(op: str, phase: str) -> str | None:
-        return "crash" if (op, phase) == ("create_note", "after") else None
-
-    rig.b.fault = crash_after_note
+    rig.b.fault = crash_note_create("after")
     with pytest.raises(Crash):
         rig.run()
     rig.b.fault = None
@@ -217,10 +220,7 @@ def test_a_create_in_doubt_that_never_landed_is_sent_on_the_next_run(rig: Rig) -
     rig.run()
     rig.a.add_note(item.id, "first note")
 
-    def crash_before_note(op: str, phase: str) -> str | None:
-        return "crash" if (op, phase) == ("create_note", "before") else None
-
-    rig.b.fault = crash_before_note
+    rig.b.fault = crash_note_create("before")
     with pytest.raises(Crash):
         rig.run()
     rig.b.fault = None
