@@ -58,6 +58,8 @@ class InDoubt:
     words: str | None = None
     """The fingerprint of its text and frame alone: a note written in several steps (the
     note, then its files) that was cut short after the first holds those."""
+    gen: int | None = None
+    """The generation it was written for (unknown in entries written before it was kept)."""
 
 
 _EMPTY: dict[str, Any] = {}
@@ -80,6 +82,8 @@ class Recorded:
     """endpoint -> native note id -> (link, recorded content): one lookup per note read."""
     in_doubt: dict[str, list[InDoubt]] = field(default_factory=dict)
     """endpoint -> creates whose outcome is unknown, oldest first."""
+    items_in_doubt: dict[str, set[str]] = field(default_factory=dict)
+    """endpoint -> item links whose create there has an unknown outcome."""
 
     def get_seen(self, link: str, endpoint: str, aspect: str) -> Seen | None:
         return self.seen.get(aspect, _EMPTY).get(endpoint, _EMPTY).get(link)

@@ -175,11 +175,27 @@ class Journal:
                     data.get("parent"),
                     data["fp"],
                     data.get("words"),
+                    data.get("gen"),
                 )
                 out.append((entry, doubt))
             except (ValueError, KeyError, TypeError):
                 continue
         return out
+
+    def items_in_doubt(self, mapping: str) -> list[tuple[int, str, str]]:
+        """Item creates whose outcome is unknown: (entry, link, endpoint)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.journal.c.id, t.journal.c.link_id, t.journal.c.endpoint)
+                .where(
+                    t.journal.c.mapping == mapping,
+                    t.journal.c.action == "create_item",
+                    t.journal.c.state.in_(("interrupted", "doubt")),
+                    t.journal.c.link_id.is_not(None),
+                )
+                .order_by(t.journal.c.id)
+            ).all()
+        return [(entry, str(link), str(endpoint)) for entry, link, endpoint in rows]
 
     def resolve(self, entries: Iterable[int]) -> None:
         """The planner has seen these creates in doubt: they need no more looking for."""

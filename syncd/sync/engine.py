@@ -167,6 +167,8 @@ class Engine:
         recorded = self.store.load(rt.name)
         for _, doubt in self.store.in_doubt(rt.name):
             recorded.in_doubt.setdefault(doubt.endpoint, []).append(doubt)
+        for _, link, endpoint in self.store.items_in_doubt(rt.name):
+            recorded.items_in_doubt.setdefault(endpoint, set()).add(link)
         policy = rt.policy
         if allow_empty or force_deletes:
             from dataclasses import replace
@@ -209,7 +211,8 @@ class Engine:
         self.monitor.started(rt.name)
         interrupted = self.store.pending_journal(rt.name)
         self.store.close_pending(rt.name)
-        doubts = self.store.in_doubt(rt.name)
+        doubts = [entry for entry, _ in self.store.in_doubt(rt.name)]
+        doubts += [entry for entry, _, _ in self.store.items_in_doubt(rt.name)]
         run_id = self.store.begin_run(rt.name)
         structlog.contextvars.bind_contextvars(run_id=run_id)
         bound = log
@@ -234,7 +237,7 @@ class Engine:
             if plan.refusal:
                 raise SafetyStop(plan.refusal)
             self.store.commit(rt.name, plan.changes)
-            self.store.resolve(entry for entry, _ in doubts)
+            self.store.resolve(doubts)
             natives = Natives(recorded)
             natives.apply(plan.changes)
             try:

@@ -293,6 +293,7 @@ class Writes:
             "parent": expected.parent,
             "fp": note_fingerprint(expected.content),
             "words": words_fingerprint(expected.content),
+            "gen": action.gen,
         }
 
         def finish(answer: Note) -> list[StateChange]:

@@ -231,6 +231,34 @@ def test_a_create_in_doubt_that_never_landed_is_sent_on_the_next_run(rig: Rig) -
     assert rig.texts(rig.b) == ["first note"]
 
 
+class DefaultStatusFirst(MemoryEndpoint):
+    """A system whose create takes no status: the item starts with its own default, and the
+    status asked for is a second write."""
+
+    def create_item(self, item: NewItem) -> Item:
+        made = super().create_item(replace(item, status="on_hold"))
+        self._guard("set_status", "before")
+        return made
+
+
+def test_an_item_created_before_a_crash_keeps_the_status_it_was_made_from(tmp_path: Path) -> None:
+    """b's create lands with b's default status and the run dies before the status is set: the
+    next run takes the item for the copy it is and sets its status, instead of taking the
+    default for an edit and writing it over a's."""
+    rig = Rig(tmp_path, b=DefaultStatusFirst("b", MemoryReview("b")))
+    rig.a.add_item("sh010", status="wfa")
+    rig.b.fault = lambda op, phase: "crash" if op == "set_status" else None
+    with pytest.raises(Crash):
+        rig.run()
+    rig.b.fault = None
+    assert [(i.name, i.status) for i in rig.b.items] == [("sh010", "on_hold")]
+    result = rig.run()
+    assert dict(result.counts) == {"set_status": 1}
+    assert [i.status for i in rig.a.items] == ["wfa"], "a's status is not lost"
+    assert [i.status for i in rig.b.items] == ["for_review"]
+    assert dict(rig.run().counts) == {}
+
+
 # -- conflicts keep-both cannot keep ------------------------------------------------------------
 def test_keep_both_reports_a_status_conflict(tmp_path: Path) -> None:
     rig = Rig(tmp_path, conflicts=KEEP_BOTH)

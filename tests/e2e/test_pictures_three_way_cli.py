@@ -148,7 +148,8 @@ def test_pictures_and_threads_across_three_systems(
         sg.store.attach_file("Note", extra["id"], picture, f"frame-{n}.png")
     done = journal_done(tmp_path / "state.db")
     kill_mid_run(tmp_path, tmp_path / "state.db", after_writes=done + 2, env=env)
-    run_once(tmp_path, env)
+    rerun = writes(run_once(tmp_path, env))
+    assert set(rerun) == {"create_note"}, f"only the missing copies are written: {rerun}"
     sides.assert_same_notes()
     kitsu = sides.kitsu_files()
     assert all(kitsu[f"frame-{n}.png"] == 1 for n in range(3)), kitsu

@@ -202,3 +202,27 @@ def test_a_file_over_the_systems_limit_is_reported_and_the_note_waits(rig: Rig) 
     rig.run()
     assert rig.files("b") == [[("big.txt", b"x" * 100)]]
     assert dict(rig.run().counts) == {}
+
+
+def test_a_copy_without_files_found_after_a_crash_is_a_copy_not_the_original(
+    tmp_path: Path,
+) -> None:
+    """The copy on a side that holds no files landed, the run died before recording it: the
+    next run takes it for the copy it is, so the side still missing the note gets it from the
+    original, files and all, and the original is not rewritten from the copy."""
+    rig = Rig(tmp_path, b=NoFiles)
+    a, b, c = rig.reviews["a"], rig.reviews["b"], rig.reviews["c"]
+    item = a.add_item("sh010")
+    rig.run()
+    a.add_note(item.id, "See the paint-over.", files={"paint.png": PNG})
+    b.fault = lambda op, phase: "crash" if (op, phase) == ("create_note", "after") else None
+    c.fault = lambda op, phase: "fail" if op == "create_note" else None
+    with pytest.raises(Crash):
+        rig.run()
+    assert [n.text for n in b.notes.values()] == ["See the paint-over."] and not c.notes
+    b.fault = c.fault = None
+    result = rig.run()
+    assert dict(result.counts) == {"create_note": 1}, "only the missing copy is written"
+    assert rig.files("c") == [[("paint.png", PNG)]], "from the original, with its file"
+    assert rig.files("a") == [[("paint.png", PNG)]] and len(b.notes) == 1
+    assert dict(rig.run().counts) == {}

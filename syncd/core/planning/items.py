@@ -47,6 +47,7 @@ def plan_items(led: Ledger) -> None:
                 ):
                     link_id = item.link
                     led.bind(link_id, "item", ep, item.id)
+                    settle_made(led, link_id, ep, item)
             if link_id is None or ep in present.get(link_id, {}):
                 unlinked.append((ep, item))
                 continue
@@ -112,8 +113,25 @@ def adopt_items(led: Ledger, present: Present, unlinked: list[tuple[str, Item]])
             if key:
                 index.setdefault(key, []).append(link_id)
         led.bind(link_id, "item", ep, item.id)
+        settle_made(led, link_id, ep, item)
         present.setdefault(link_id, {})[ep] = item
         led.item_link[ep][item.id] = link_id
+
+
+def settle_made(led: Ledger, link_id: str, ep: str, item: Item) -> None:
+    """An item syncd created whose answer was never recorded (the run died, the answer was
+    lost), found again. What it holds is what the create gave it, not an edit: a create that
+    did not take the status leaves the system's default, which must not win over the status it
+    was made from. Each aspect is recorded behind the others, so the agreed value is set where
+    it is missing and nothing else changes."""
+    if link_id not in led.rec.items_in_doubt.get(ep, ()):
+        return
+    led.rec.items_in_doubt[ep].discard(link_id)
+    caps = led.pol.caps(ep)
+    if caps.has_statuses:
+        led.settle_behind(link_id, ep, "status", status_fingerprint(item.status))
+    if caps.has_media:
+        led.settle_behind(link_id, ep, "media", media_fingerprint(ep, item.media))
 
 
 def plan_status(led: Ledger, link_id: str, objs: dict[str, Item]) -> Given:

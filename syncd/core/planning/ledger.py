@@ -107,6 +107,23 @@ class Ledger:
         if self.rec.get_seen(link_id, ep, aspect) != Seen(fp, gen):
             self.out.changes.append(Record(link_id, ep, aspect, fp, gen))
 
+    def settle(self, link_id: str, ep: str, aspect: Aspect, fp: str, gen: int) -> None:
+        """Record it, and let the rest of this planning read it as recorded."""
+        self.record(link_id, ep, aspect, fp, gen)
+        self.rec.seen.setdefault(aspect, {}).setdefault(ep, {})[link_id] = Seen(fp, gen)
+
+    def settle_behind(self, link_id: str, ep: str, aspect: Aspect, fp: str) -> None:
+        """Record ``ep``'s copy one generation behind the others, as a write that has not been
+        confirmed: the planner then takes it as caught up where it holds the agreed value and
+        writes that value where it does not, instead of taking what it holds for an edit."""
+        gens = [
+            seen.gen
+            for seen in (self.rec.get_seen(link_id, other, aspect) for other in self.eps)
+            if seen is not None
+        ]
+        if gens:
+            self.settle(link_id, ep, aspect, fp, max(max(gens) - 1, 0))
+
     def tombstone(self, link_id: str) -> None:
         if link_id not in self.dead:
             self.dead.add(link_id)

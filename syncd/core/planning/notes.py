@@ -15,7 +15,7 @@ from syncd.core.model import Note
 from syncd.core.planning.content import create_missing_notes, plan_content
 from syncd.core.planning.existence import forget_vanished, handle_gone, remove_everywhere
 from syncd.core.planning.ledger import Ledger, new_link_id
-from syncd.core.recorded import LinkRecord, Seen
+from syncd.core.recorded import InDoubt, LinkRecord
 
 Present = dict[str, dict[str, Note]]
 """note link -> endpoint -> note."""
@@ -103,7 +103,24 @@ def bind_hinted(led: Ledger, note: Note, ep: str) -> str | None:
     if stored is None or stored.kind != "note" or led.has_member(stored.id, ep):
         return None
     led.bind(stored.id, "note", ep, note.id, item=stored.item, parent=stored.parent)
+    doubts = led.rec.in_doubt.get(ep) or []
+    doubt = next((d for d in doubts if d.link == stored.id), None)
+    if doubt is not None:
+        doubts.remove(doubt)
+        fp = led.note_fp(note)
+        settle_found(led, stored.id, ep, fp, doubt if doubt.fp == fp else None)
     return stored.id
+
+
+def settle_found(led: Ledger, link_id: str, ep: str, fp: str, whole: InDoubt | None) -> None:
+    """A note syncd wrote, found again after its answer was lost: it is the copy it is, never a
+    fresh edit that would win over the note it was made from. Holding all it was asked to
+    (``whole``), it is recorded as the write's answer would have been; holding less (a note
+    written in steps, cut short), one generation behind, so the rest is sent to it."""
+    if whole is not None and whole.gen is not None:
+        led.settle(link_id, ep, "content", fp, whole.gen)
+    else:
+        led.settle_behind(link_id, ep, "content", fp)
 
 
 def adopt_notes(
@@ -186,8 +203,7 @@ def claim_doubt(led: Ledger, ep: str, note: Note) -> str | None:
         if link is None or link.id in led.dead or led.has_member(link.id, ep):
             continue
         del doubts[n]
-        if not whole:
-            _behind(led, link.id, ep, fp)
+        settle_found(led, link.id, ep, fp, doubt if whole else None)
         if (doubt.parent or None) != (note.parent or None):
             led.problem(
                 ep,
@@ -199,19 +215,6 @@ def claim_doubt(led: Ledger, ep: str, note: Note) -> str | None:
             )
         return link.id
     return None
-
-
-def _behind(led: Ledger, link_id: str, ep: str, fp: str) -> None:
-    """Record ``ep``'s note of ``link_id`` one generation behind the others: the planner then
-    brings it up to date from them instead of taking it for an edit."""
-    gens = [
-        seen.gen
-        for seen in (led.rec.get_seen(link_id, other, "content") for other in led.eps)
-        if seen is not None
-    ]
-    stale = Seen(fp, max(max(gens, default=0) - 1, 0))
-    led.rec.seen.setdefault("content", {}).setdefault(ep, {})[link_id] = stale
-    led.record(link_id, ep, "content", stale.fp, stale.gen)
 
 
 def _depths(notes: Iterable[Note], by_id: Mapping[str, Note]) -> dict[str, int]:
