@@ -332,6 +332,34 @@ def test_batch_is_all_or_nothing(sg, shotgrid_standin):
     assert [n["subject"] for n in sg.find("Note", [], ["subject"])] == ["a"]
     assert len(shotgrid_standin.store.events()) == events_before
 
+    # a batch that changed and retired rows before its fault leaves them as they were
+    _, _, kept = _project_with_versions(sg, 2)
+    events_before = len(shotgrid_standin.store.events())
+    with pytest.raises(shotgun_api3.Fault, match="sg_nope"):
+        sg.batch(
+            [
+                {
+                    "request_type": "update",
+                    "entity_type": "Version",
+                    "entity_id": kept[0]["id"],
+                    "data": {"sg_status_list": "apr", "description": "changed"},
+                },
+                {"request_type": "delete", "entity_type": "Version", "entity_id": kept[1]["id"]},
+                {"request_type": "create", "entity_type": "Note", "data": {"subject": "c"}},
+                {"request_type": "create", "entity_type": "Note", "data": {"sg_nope": 1}},
+            ]
+        )
+    rows = sg.find(
+        "Version", [["id", "in", _ids(kept)]], ["sg_status_list", "description"], order=[]
+    )
+    assert [(r["id"], r["sg_status_list"], r["description"]) for r in rows] == [
+        (v["id"], v.get("sg_status_list"), v.get("description")) for v in kept
+    ]
+    assert len(shotgrid_standin.store.events()) == events_before
+    after = sg.create("Note", {"subject": "d"})
+    assert after["id"] == results[0]["id"] + 1, "the failed batch used up no id"
+    assert [n["subject"] for n in sg.find("Note", [], ["subject"])] == ["a", "d"]
+
 
 def test_schema_reads_in_site_format(sg):
     field = sg.schema_field_read("Version", "sg_status_list")["sg_status_list"]

@@ -101,6 +101,7 @@ class Events:
             for dep in self._visible_rows(dep_type):
                 if dep.get(dep_field) == link:
                     self._retire(dep_type, dep, principal, cascade_of=link)
+        self._touch(entity_type, row["id"])
         row["_retired"] = True
         row["_cascade_of"] = cascade_of
         self._log(
@@ -125,6 +126,7 @@ class Events:
 
     def _revive(self, entity_type: str, row: dict[str, Any], principal: Link | None) -> None:
         link = (entity_type, row["id"])
+        self._touch(entity_type, row["id"])
         row["_retired"] = False
         row["_cascade_of"] = None
         self._log(
@@ -193,6 +195,7 @@ class Events:
         event_id = self._allocate("EventLogEntry")
         now = self.now()
         project = row.get("project") if entity_type != "Project" else link
+        self._touch("EventLogEntry", event_id)
         self._rows["EventLogEntry"][event_id] = {
             "id": event_id,
             "_retired": False,

@@ -89,6 +89,7 @@ class Files:
                 data_fields["created_at"] = created_at
             att = self.create("Attachment", data_fields, user=user)
             att_row = self._rows["Attachment"][att["id"]]
+            self._touch("Attachment", att["id"])
             att_row["this_file"] = {**link_value, "id": att["id"]}
             kept = self.files_dir / f"{att['id']}-{Path(filename).name or 'file'}"
             if Path(source).parent == self.spool:

@@ -127,19 +127,14 @@ class Rpc:
             "update": self._rpc_update,
             "delete": self._rpc_delete,
         }
-        with self.store.lock:
-            snapshot = self.store.snapshot()
-            try:
-                out = []
-                for request in p or []:
-                    kind = request.get("request_type")
-                    if kind not in handlers:
-                        raise ShotGridFault(f"API batch() invalid request_type '{kind}'")
-                    out.append(handlers[kind](request, user, base))
-                return out
-            except ShotGridFault:
-                self.store.restore(snapshot)
-                raise
+        out = []
+        with self.store.all_or_nothing():
+            for request in p or []:
+                kind = request.get("request_type")
+                if kind not in handlers:
+                    raise ShotGridFault(f"API batch() invalid request_type '{kind}'")
+                out.append(handlers[kind](request, user, base))
+        return out
 
     def _rpc_schema_read(self, p: dict[str, Any], user: Link, base: str | None) -> dict:
         return {

@@ -20,7 +20,8 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ class ShotGridStore(Values, Filters, Events, Files):
         self._rows: dict[str, dict[int, dict[str, Any]]] = {t: {} for t in self.schema}
         self._next_id: dict[str, int] = {t: 1 for t in self.schema}
         self._files: dict[int, tuple[Path, str]] = {}
+        self._undo: dict[tuple[str, int], dict[str, Any] | None] | None = None
+        """Rows as they were before the batch under way changed them (None: it made them)."""
         self.files_dir = Path(tempfile.mkdtemp(prefix="shotgrid-standin-"))
         """Where uploaded files are kept (removed with the store); ``spool`` takes uploads
         while they stream in."""
@@ -197,6 +200,7 @@ class ShotGridStore(Values, Filters, Events, Files):
                 if name not in ("created_at", "created_by"):
                     self._check_writable(entity_type, name, "create")
                 self._coerce(self.field_def(entity_type, name, "create"), value, "create")
+            self._touch(entity_type, row["id"])
             self._rows[entity_type][row["id"]] = row
             link = (entity_type, row["id"])
             if emit_events and entity_type != "EventLogEntry":
@@ -227,6 +231,7 @@ class ShotGridStore(Values, Filters, Events, Files):
         """Update fields; ``modes`` maps multi-entity fields to ``set``/``add``/``remove``."""
         with self.lock:
             row = self._row(entity_type, entity_id, "update")
+            self._touch(entity_type, row["id"])
             principal = self._principal(user)
             pending = [(k, v, (modes or {}).get(k, "set")) for k, v in data.items()]
             for name, value, _ in pending:
@@ -334,20 +339,34 @@ class ShotGridStore(Values, Filters, Events, Files):
                 )
 
     # ----------------------------------------------------------------- transactions
-    def snapshot(self) -> tuple[Any, ...]:
-        """What ``restore`` puts back. Rows are copied one level deep: a write replaces a
-        field's value, never changes one in place (a deep copy made batches cost seconds)."""
-        with self.lock:
-            return (
-                {t: {i: dict(row) for i, row in rows.items()} for t, rows in self._rows.items()},
-                dict(self._next_id),
-                set(self.hold.hidden),
-                self.hold.remaining,
-                dict(self._files),
-            )
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Run a batch: on any error, rows, ids, held events and files are as they were.
 
-    def restore(self, snap: tuple[Any, ...]) -> None:
+        Each row is saved the first time the batch changes it (``_touch``), so a batch costs
+        what it writes, not the size of the site."""
         with self.lock:
-            rows, next_id, hidden, remaining, files = snap
-            self._rows, self._next_id, self._files = rows, next_id, files
-            self.hold.hidden, self.hold.remaining = hidden, remaining
+            saved = (dict(self._next_id), set(self.hold.hidden), self.hold.remaining)
+            files = dict(self._files)
+            self._undo = {}
+            try:
+                yield
+            except BaseException:
+                for (entity_type, entity_id), row in self._undo.items():
+                    if row is None:
+                        self._rows[entity_type].pop(entity_id, None)
+                    else:
+                        self._rows[entity_type][entity_id] = row
+                self._next_id, self.hold.hidden, self.hold.remaining = saved
+                self._files = files
+                raise
+            finally:
+                self._undo = None
+
+    def _touch(self, entity_type: str, entity_id: int) -> None:
+        """Keep the row as it is now (or its absence) for the batch under way to put back."""
+        if self._undo is None or (entity_type, entity_id) in self._undo:
+            return
+        row = self._rows[entity_type].get(entity_id)
+        # one level deep: a write replaces a field's value, never changes one in place
+        self._undo[(entity_type, entity_id)] = None if row is None else dict(row)
