@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from syncd.connectors.base import Endpoint
-from syncd.core.actions import Action, Bind, CreateNote, Problem, StateChange, label
+from syncd.core.actions import Action, Bind, CreateItem, CreateNote, Problem, StateChange, label
 from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
 from syncd.state.store import StateStore
 from syncd.sync.dispatch import Dispatch
@@ -36,6 +36,9 @@ from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
 if TYPE_CHECKING:
     from syncd.sync.engine import MappingRuntime
     from syncd.sync.results import RunMonitor, RunResult
+
+_CREATES = (CreateItem, CreateNote)
+"""Writes whose failure can hide a landing: what they made is looked for in the next run."""
 
 
 Outcome = list[StateChange] | Exception
@@ -288,7 +291,7 @@ class Applier:
                 return error
             case SyncdError() | NotImplementedError():
                 # a create whose outcome is unknown stays in doubt until a later run sees it
-                doubt = isinstance(error, RetriableError) and isinstance(action, CreateNote)
+                doubt = isinstance(error, RetriableError) and isinstance(action, _CREATES)
                 self._failed(entry, action, kind, str(error), doubt=doubt)
             case _:  # a connector met an answer it does not understand
                 message = (
@@ -299,7 +302,7 @@ class Applier:
                 self.bound.debug(
                     "write crashed", endpoint=action.endpoint, action=kind, exc_info=error
                 )
-                self._failed(entry, action, kind, message, doubt=isinstance(action, CreateNote))
+                self._failed(entry, action, kind, message, doubt=isinstance(action, _CREATES))
         return None
 
     def _took(self, flight: _Flight, changes: list[StateChange]) -> None:

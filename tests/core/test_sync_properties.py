@@ -21,6 +21,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
+from syncd.core.model import Item, NewItem
 from syncd.core.planning import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
@@ -43,13 +45,26 @@ STATUS_ROWS = [
     {"a": "wip", "b": "in_progress", "c": "WIP"},
     {"a": "wfa", "b": "for_review", "c": "REV"},
     {"a": "done", "b": "approved", "c": "APR"},
+    {"a": "hold", "b": "on_hold", "c": "HLD"},  # no user sets it: c's default for a new item
 ]
+USER_ROWS = 3
 TABLE = StatusTable.from_rows(STATUS_ROWS)
 TOKEN = re.compile(r"^(n\d+)")
 ITEM_NAMES = ("sh010", "sh020", "sh030", "sh040")
 BLOBS = (b"one", b"two", b"three")
 
 _TEMPLATE: Path | None = None
+
+
+class DefaultStatusFirst(MemoryEndpoint):
+    """As a system whose create takes no status: a new item starts with the system's default
+    and the status asked for is a second write, which a fault can cut off."""
+
+    def create_item(self, item: NewItem) -> Item:
+        if item.status is None:
+            return super().create_item(item)
+        made = super().create_item(replace(item, status=STATUS_ROWS[USER_ROWS]["c"]))
+        return super().set_status(made.id, item.status)
 
 
 class SteppedDispatch(Dispatch):
@@ -127,7 +142,10 @@ class ReviewSync(RuleBasedStateMachine):
         self.parent_token: dict[str, str | None] = {}
         self.rt = MappingRuntime(
             name="prop",
-            endpoints={ep: MemoryEndpoint(ep, self.reviews[ep]) for ep in EPS},
+            endpoints={
+                ep: (DefaultStatusFirst if ep == "c" else MemoryEndpoint)(ep, self.reviews[ep])
+                for ep in EPS
+            },
             policy=Policy(
                 endpoints=EPS,
                 notes=Direction(BOTH),
@@ -273,7 +291,7 @@ class ReviewSync(RuleBasedStateMachine):
     def tokens(self, ep: str) -> set[str]:
         return {m.group(1) for n in self.reviews[ep].notes.values() if (m := TOKEN.match(n.text))}
 
-    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), row=st.integers(0, 2))
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), row=st.integers(0, USER_ROWS - 1))
     def set_status(self, ep: str, index: int, row: int) -> None:
         item = self.pick_item(ep, index)
         if item is not None:
@@ -372,6 +390,19 @@ class ReviewSync(RuleBasedStateMachine):
             assert not dupes, f"duplicated on {ep}: {dupes}"
             missing = expected - set(counts)
             assert not missing, f"lost on {ep}: {sorted(missing)}"
+
+    @invariant()
+    @precondition(lambda self: self.synced_clean)
+    def no_status_lost_to_a_default(self) -> None:
+        """c's default status, which no user sets, never wins over a status a user set."""
+        default = TABLE.to_canonical("c", STATUS_ROWS[USER_ROWS]["c"])
+        for ep in EPS:
+            held = [
+                i.name
+                for i in self.reviews[ep].items
+                if TABLE.to_canonical(ep, i.status) == default
+            ]
+            assert not held, f"{ep}: {held} show c's default status instead of their own"
 
     def dead(self, token: str | None) -> bool:
         while token is not None:
