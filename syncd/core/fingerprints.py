@@ -13,6 +13,8 @@ from hashlib import blake2b
 from syncd.core.model import MediaRef, NoteContent
 
 _SEP = "\x1f"
+_EXTRA = tuple(f.name for f in fields(NoteContent)[2:])
+"""The fields of a note's content past its text and frame, in their declared order."""
 
 
 def _digest(text: str) -> str:
@@ -34,13 +36,13 @@ def note_fingerprint(content: NoteContent) -> str:
     fingerprints of notes recorded before it existed (the field unset) stay the same.
     """
     parts = [normalize_text(content.text), "" if content.frame is None else str(content.frame)]
-    for extra in fields(content)[2:]:
-        value = getattr(content, extra.name)
+    for name in _EXTRA:
+        value = getattr(content, name)
         if value in (None, (), ""):
             continue
-        if extra.name == "attachments":  # by content: names and each system's tokens aside
+        if name == "attachments":  # by content: names and each system's tokens aside
             value = sorted(a.sha256 or f"?{a.token or a.filename}" for a in value)
-        parts.append(f"{extra.name}={value!r}")
+        parts.append(f"{name}={value!r}")
     return _digest(_SEP.join(parts))
 
 

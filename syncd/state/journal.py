@@ -86,11 +86,7 @@ class Journal:
             }
             for endpoint, action, link, intent in writes
         ]
-        if len(rows) == 1:
-            result = conn.execute(self.hot.journal_begin, rows[0])
-            return [int(result.inserted_primary_key[0])]
-        found = conn.execute(self.hot.journal_begin_many, rows).scalars().all()
-        return [int(entry) for entry in found]
+        return self.hot.insert_journal(conn, rows)
 
     def journal_end(
         self,
@@ -100,16 +96,26 @@ class Journal:
         native: str | None = None,
         detail: str | None = None,
     ) -> None:
-        conn.execute(
-            self.hot.journal_end,
-            {"b_entry": entry, "state": state, "native_id": native, "detail": detail, "at": now()},
+        self.hot.run(
+            conn,
+            "journal_end",
+            [
+                {
+                    "b_entry": entry,
+                    "state": state,
+                    "native_id": native,
+                    "detail": detail,
+                    "at": now(),
+                }
+            ],
         )
 
     def journal_done(self, conn: Connection, entries: list[tuple[int, str | None]]) -> None:
         """Close these entries as landed, each with the native id it made (if any)."""
         stamp = now()
-        conn.execute(
-            self.hot.journal_end,
+        self.hot.run(
+            conn,
+            "journal_end",
             [
                 {
                     "b_entry": entry,

@@ -7,6 +7,7 @@ code runs on PostgreSQL.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -130,6 +131,7 @@ class StateStore(Journal, RunHistory, MediaRecords):
                 "or postgresql+psycopg://user@host/db"
             ) from None
         self.dialect = self.engine.dialect.name
+        self._held = threading.local()
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
@@ -195,8 +197,29 @@ class StateStore(Journal, RunHistory, MediaRecords):
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A transaction of its own: committed when the block ends, rolled back on an error."""
+        held: Connection | None = getattr(self._held, "conn", None)
+        if held is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with held.begin():
+            yield held
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """This thread's transactions reuse one connection until the block ends (SQLite):
+        a run records each write in a transaction of its own, and taking a connection from
+        the pool and giving it back costs as much as the statements themselves."""
+        if self.dialect != "sqlite" or getattr(self._held, "conn", None) is not None:
+            yield
+            return
+        with self.engine.connect() as conn:
+            self._held.conn = conn
+            try:
+                yield
+            finally:
+                self._held.conn = None
 
     # -- links and fingerprints ----------------------------------------------------------------
     def load(self, mapping: str) -> Recorded:
@@ -253,7 +276,7 @@ class StateStore(Journal, RunHistory, MediaRecords):
             for name in ORDER:
                 rows = segment[name]
                 if rows:
-                    conn.execute(getattr(hot, name), rows)
+                    hot.run(conn, name, rows)
 
     def commit(self, mapping: str, changes: Iterable[StateChange]) -> None:
         with self.transaction() as conn:

@@ -139,7 +139,10 @@ class Applier:
         in_flight: dict[Future[list[Outcome]], list[_Flight]] = {}
         stopped = False
         try:
-            pools = {ep: self.dispatch.pool(ep, limits[ep]) for ep in {a.endpoint for a in actions}}
+            written = {a.endpoint for a in actions}
+            pools = {
+                ep: self.dispatch.pool(ep, limits[ep], alone=len(written) == 1) for ep in written
+            }
             landed: list[tuple[_Flight, list[StateChange]]] = []
             while True:
                 if self.fatal is None and not stopped and self._stop_asked():

@@ -321,7 +321,8 @@ class Engine:
             dispatch=self.dispatch(),
         )
         try:
-            return applier.run(plan.actions)
+            with self.store.holding():
+                return applier.run(plan.actions)
         finally:
             report_unplaced(rt.endpoints, rt.people, result.plan.problems)
 

@@ -79,7 +79,7 @@ class SteppedDispatch(Dispatch):
         self.rng = rng
         self.pending: list[tuple[Future[Any], Callable[[], Any]]] = []
 
-    def pool(self, endpoint: str, size: int) -> Executor:
+    def pool(self, endpoint: str, size: int, *, alone: bool = False) -> Executor:
         return _Deferred(self)
 
     def wait_any(self, futures: Iterable[Future[Any]]) -> set[Future[Any]]:
