@@ -30,7 +30,7 @@ from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
 from syncd.state.store import StateStore
 from syncd.sync.dispatch import Dispatch
 from syncd.sync.progress import LOG_PROGRESS_EVERY, PROGRESS_FROM, STORE_PROGRESS_EVERY, Progress
-from syncd.sync.schedule import Schedule
+from syncd.sync.schedule import Schedule, rides_in_batch
 from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
 
 if TYPE_CHECKING:
@@ -86,9 +86,7 @@ def _rows(
     return changes, done
 
 
-def _is_note(action: Action) -> bool:
-    """A note that may ride in a batch (one with files is fetched and sent on its own)."""
-    return isinstance(action, CreateNote) and not action.note.attachments
+_is_note = rides_in_batch
 
 
 @dataclass
@@ -129,11 +127,15 @@ class Applier:
 
     def run(self, actions: list[Action]) -> bool:
         """Apply ``actions``; True when ``should_stop`` cut it short."""
-        schedule = Schedule(actions)
         limits = {
             ep: max(1, int(getattr(endpoint, "write_concurrency", 1) or 1))
             for ep, endpoint in self.rt.endpoints.items()
         }
+        schedule = Schedule(
+            actions,
+            urgent={ep for ep, limit in limits.items() if limit > 1},
+            batched={ep for ep, endpoint in self.rt.endpoints.items() if endpoint.note_batch > 1},
+        )
         progress = Progress(len(actions))
         busy: Counter[str] = Counter()
         in_flight: dict[Future[list[Outcome]], list[_Flight]] = {}
@@ -210,7 +212,7 @@ class Applier:
             for ep in schedule.endpoints_ready():
                 endpoint = self.rt.endpoints[ep]
                 while busy[ep] < limits[ep] and self.fatal is None:
-                    index = schedule.next_for(ep, self._held(schedule, ep, busy[ep]))
+                    index = self._next(schedule, ep, limits[ep], busy[ep])
                     if index is None:
                         break
                     moved = True
@@ -244,14 +246,24 @@ class Applier:
                 )
             in_flight[future] = flights
 
-    def _held(self, schedule: Schedule, ep: str, busy: int) -> Callable[[Action], bool] | None:
-        """Notes wait while fewer than a batch of them are ready and other writes on the
-        endpoint are in flight (those will make more ready): batches stay full, and a write
-        that can go now is never held, since one with nothing in flight goes as it is."""
+    def _next(self, schedule: Schedule, ep: str, limit: int, busy: int) -> int | None:
+        """The next write to start on ``ep``: the lowest plan position ready, except that a
+        full batch of notes goes ahead of other writes where several run side by side. A
+        batch costs the system more work than a single write, and run beside writes that
+        mostly wait on the network (item creations, three requests each on ShotGrid), that
+        work no longer adds to the run's time."""
         batch = self.rt.endpoints[ep].note_batch
-        if batch > 1 and busy > 0 and schedule.ready_count(ep, _is_note) < batch:
-            return _is_note
-        return None
+        if batch <= 1:
+            return schedule.next_for(ep)
+        full = schedule.batch_ready(ep, batch, _is_note)
+        if limit > 1 and full:
+            return schedule.take(ep, 1, _is_note)[0]
+        # Notes short of a batch wait while half the endpoint's slots or more are busy: the
+        # writes in flight will make more ready, and batches stay full. With fewer busy, they
+        # go as they are: waiting would leave the free slots idle at the end of a run, where
+        # each note waits for the one before it.
+        held = not full and busy > 0 and 2 * busy >= limit
+        return schedule.next_for(ep, _is_note if held else None)
 
     def _prepared(self, schedule: Schedule, progress: Progress, indexes: list[int]) -> list[_Ready]:
         out = []

@@ -15,13 +15,17 @@ writes to different systems never wait for each other):
   included, which do not name their item).
 
 ``Schedule`` hands out the writes whose dependencies are done, lowest plan position first, so
-with one write in flight per endpoint the order is exactly the plan's.
+with one write in flight per endpoint the order is exactly the plan's. On an endpoint that
+takes several writes side by side (``urgent``) it hands out first the write with the longest
+chain of writes waiting on it (an item whose notes answer one another, the first note of such
+a thread): those chains are the run's critical path, and started first they run beside the
+rest instead of after it.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 
 from syncd.core.actions import (
     Action,
@@ -93,7 +97,9 @@ def dependencies(actions: Sequence[Action]) -> list[set[int]]:
 class Schedule:
     """The writes of a plan, handed out as their dependencies complete."""
 
-    def __init__(self, actions: Sequence[Action]) -> None:
+    def __init__(
+        self, actions: Sequence[Action], urgent: Collection[str] = (), batched: Collection[str] = ()
+    ) -> None:
         self.actions = actions
         needs = dependencies(actions)
         self._waiting_on = [len(d) for d in needs]
@@ -105,43 +111,52 @@ class Schedule:
         self._chained = _chained_notes(actions)
         self._started: set[int] = set()
         """Writes handed out before their turn, in a batch after the note they wait for."""
-        self._ready: dict[str, list[int]] = {}
+        free = {
+            (before, index)
+            for index, before in self._chained.items()
+            if actions[index].endpoint in batched and rides_in_batch(actions[index])
+        }
+        chains = _chain_lengths(self._dependents, free)
+        self._rank = [-chains[i] if a.endpoint in urgent else 0 for i, a in enumerate(actions)]
+        """The key ready writes are handed out by, before their plan position."""
+        self._ready: dict[str, list[tuple[int, int]]] = {}
         for index, count in enumerate(self._waiting_on):
             if count == 0:
                 self._push(index)
         self.left = len(actions)
 
     def _push(self, index: int) -> None:
-        heapq.heappush(self._ready.setdefault(self.actions[index].endpoint, []), index)
+        ready = self._ready.setdefault(self.actions[index].endpoint, [])
+        heapq.heappush(ready, (self._rank[index], index))
 
     def next_for(self, endpoint: str, held: Callable[[Action], bool] | None = None) -> int | None:
-        """The lowest plan position ready on ``endpoint`` that is not ``held``, taken off the
-        ready list (held ones stay ready)."""
+        """The first write ready on ``endpoint`` that is not ``held``, taken off the ready list
+        (held ones stay ready)."""
         ready = self._ready.get(endpoint)
         if not ready:
             return None
         if held is None:
-            return heapq.heappop(ready)
+            return heapq.heappop(ready)[1]
         taken = self.take(endpoint, 1, lambda action: not held(action))
         return taken[0] if taken else None
 
     def ready_count(self, endpoint: str, wanted: Callable[[Action], bool]) -> int:
-        return sum(1 for index in self._ready.get(endpoint) or () if wanted(self.actions[index]))
+        return sum(1 for _, i in self._ready.get(endpoint) or () if wanted(self.actions[i]))
 
     def take(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> list[int]:
-        """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (lowest first),
+        """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (first first),
         taken off the ready list; the others stay ready."""
         ready = self._ready.get(endpoint) or []
         taken: list[int] = []
-        kept: list[int] = []
-        while ready:
-            index = heapq.heappop(ready)
-            if len(taken) < most and wanted(self.actions[index]):
-                taken.append(index)
+        kept: list[tuple[int, int]] = []
+        while ready and len(taken) < most:
+            entry = heapq.heappop(ready)
+            if wanted(self.actions[entry[1]]):
+                taken.append(entry[1])
             else:
-                kept.append(index)
-        for index in kept:
-            heapq.heappush(ready, index)
+                kept.append(entry)
+        for entry in kept:
+            heapq.heappush(ready, entry)
         return taken
 
     def followers(self, taken: list[int], most: int, wanted: Callable[[Action], bool]) -> list[int]:
@@ -169,6 +184,30 @@ class Schedule:
                     break
         return out
 
+    def batch_ready(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> bool:
+        """Whether ``most`` writes that are ``wanted`` could go in one batch now on
+        ``endpoint``: ready ones and those that may follow them (``followers``), counted
+        without handing any out."""
+        count = 0
+        for _, index in self._ready.get(endpoint) or ():
+            if not wanted(self.actions[index]):
+                continue
+            count += 1
+            frontier = [index]
+            while frontier and count < most:
+                before = frontier.pop()
+                for follower in self._dependents[before]:
+                    if (
+                        self._chained.get(follower) == before
+                        and not self._remaining[follower] - {before}
+                        and wanted(self.actions[follower])
+                    ):
+                        count += 1
+                        frontier.append(follower)
+            if count >= most:
+                return True
+        return False
+
     def endpoints_ready(self) -> list[str]:
         return [ep for ep, ready in self._ready.items() if ready]
 
@@ -180,6 +219,22 @@ class Schedule:
             self._remaining[dependent].discard(index)
             if self._waiting_on[dependent] == 0 and dependent not in self._started:
                 self._push(dependent)
+
+
+def rides_in_batch(action: Action) -> bool:
+    """A note that may ride in a batch (one with files is fetched and sent on its own)."""
+    return isinstance(action, CreateNote) and not action.note.attachments
+
+
+def _chain_lengths(dependents: list[list[int]], free: set[tuple[int, int]]) -> list[int]:
+    """For each write, the most requests that must go one after another from it to the end of
+    the plan, itself included: a note that ``free``ly follows the one before it in a batch adds
+    none (dependents always come later in the plan)."""
+    out = [1] * len(dependents)
+    for index in range(len(dependents) - 1, -1, -1):
+        for dep in dependents[index]:
+            out[index] = max(out[index], out[dep] + (0 if (index, dep) in free else 1))
+    return out
 
 
 def _chained_notes(actions: Sequence[Action]) -> dict[int, int]:

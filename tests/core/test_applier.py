@@ -168,6 +168,53 @@ def test_the_schedule_hands_out_lowest_positions_first_as_work_completes(rig: Ri
     assert sorted(order) == list(range(len(actions)))
 
 
+def _threaded(rig: Rig) -> list[Any]:
+    """A plan of three items: the last with a thread of four replies, each answering the one
+    before it; the first two with four notes each, which a batch can carry in one request."""
+    for i in range(3):
+        item = rig.a.add_item(f"sh{i:03d}", status="wfa")
+        parent = None
+        for n in range(4):
+            note = rig.a.add_note(item.id, f"note {i}.{n}", parent=parent if i == 2 else None)
+            parent = note.id
+    return planned(rig)
+
+
+def _handed_out(schedule: Schedule, endpoint: str) -> list[int]:
+    """The order writes are handed out in, one at a time, each done before the next."""
+    order = []
+    while (index := schedule.next_for(endpoint)) is not None:
+        order.append(index)
+        schedule.done(index)
+    return order
+
+
+def test_side_by_side_the_longest_chain_of_requests_goes_first(rig: Rig) -> None:
+    actions = _threaded(rig)
+    on_b = [n for n, a in enumerate(actions) if a.endpoint == "b"]
+    threaded = next(
+        n for n in on_b if isinstance(actions[n], CreateItem) and "002" in actions[n].item.name
+    )
+    # one write at a time: the plan's order, whatever waits on what
+    assert _handed_out(Schedule(actions), "b") == on_b
+    # side by side, the item whose replies must go one after another is created first, and
+    # its thread is handed out before the notes that can ride together in one batch
+    order = _handed_out(Schedule(actions, urgent={"b"}, batched={"b"}), "b")
+    assert sorted(order) == on_b
+    assert order[0] == threaded
+    replies = [n for n in on_b if isinstance(actions[n], CreateNote) and actions[n].parent_link]
+    first_plain = min(
+        order.index(n)
+        for n in on_b
+        if isinstance(actions[n], CreateNote) and actions[n].item_link != actions[threaded].link
+    )
+    assert all(order.index(n) < first_plain for n in replies[:1])
+    # without batches every note is a request of its own: each item's chain is as long as
+    # the thread's, and chains as long as each other keep the plan's order
+    creates = [n for n in on_b if isinstance(actions[n], CreateItem)]
+    assert _handed_out(Schedule(actions, urgent={"b"}), "b")[:3] == creates
+
+
 # -- the applier ---------------------------------------------------------------------------------
 def test_writes_run_side_by_side_within_the_limit_and_land_once(rig: Rig) -> None:
     rig.seed(items=8, notes=4)
