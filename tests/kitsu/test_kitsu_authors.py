@@ -153,3 +153,51 @@ def test_a_manager_who_is_an_artist_on_the_project_falls_back_to_attribution(
     assert rig.kitsu is not None and "Zou ignored the author" in rig.kitsu.authorship()
     assert dict(rig.run().counts) == {}
     assert len(comments(admin, review)) == 1
+
+
+class Killed(BaseException):
+    """The process dying at this point (a BaseException: nothing catches it)."""
+
+
+def test_a_run_killed_before_the_header_comes_off_leaves_a_comment_by_its_author(
+    zou: Any, gazu_client: Any, tmp_path: Path
+) -> None:
+    admin = ZouRest(gazu_client)
+    review = build_review(gazu_client, shots=1, comments_per_shot=0, with_png_preview=False)
+    jane = make_person(zou, admin, project_id=review.project_id)
+    cut_short = True
+
+    def open_kitsu() -> KitsuEndpoint:
+        endpoint = connect(zou, review)
+        if cut_short:
+
+            def killed(comment: dict[str, Any], text: str) -> dict[str, Any]:
+                raise Killed
+
+            endpoint._retext = killed  # type: ignore[method-assign]
+        return endpoint
+
+    rig = Rig(open_kitsu, tmp_path)
+    rig.run()
+    rig.write("Tighten the arc.", Person(jane.email, "Jane Artist"))
+    with pytest.raises(Killed):
+        rig.run()
+    # the first comment went with both the author and a header saying who wrote it
+    (comment,) = comments(admin, review)
+    assert comment["person_id"] == jane.id
+    assert comment["text"] == f"[by Jane Artist <{jane.email}>] Tighten the arc."
+    note = next(n for n in connect(zou, review).snapshot().notes if n.id == comment["id"])
+    assert note.author is not None and note.author.email == jane.email
+    assert note.text == "Tighten the arc."
+
+    cut_short = False
+    again = rig.run()
+    assert "create_note" not in again.counts, "the comment that landed is not written twice"
+    assert len(comments(admin, review)) == 1
+    # once Zou has kept an author, comments go without the header
+    rig.write("Soften the key.", Person(jane.email, "Jane Artist"))
+    rig.write("Warmer fill.", Person(jane.email, "Jane Artist"))
+    assert rig.run().counts["create_note"] == 2
+    texts = {c["text"]: c["person_id"] for c in comments(admin, review)}
+    assert texts["Soften the key."] == jane.id and texts["Warmer fill."] == jane.id
+    assert dict(rig.run().counts) == {}

@@ -37,6 +37,8 @@ class Authorship:
     """Set when Zou ignored person_id once: the account may not, whatever its role says."""
     persons: dict[str, str] = field(default_factory=dict)
     """E-mail (folded) -> Kitsu person id."""
+    confirmed: bool = False
+    """Set once Zou kept an author it was sent: comments then go without a [by …] header."""
 
     @property
     def as_author(self) -> bool:
@@ -71,6 +73,7 @@ class Authorship:
     def held(self, comment: dict[str, Any], asked: dict[str, str]) -> bool:
         """Whether Zou kept the author (and date) it was sent; if not, it never will."""
         if comment.get("person_id") == asked["person_id"]:
+            self.confirmed = True
             return True
         self.refused = (
             "Zou ignored the author it was sent (person_id), which it does for accounts that "

@@ -164,14 +164,18 @@ class KitsuComments(KitsuReader):
         base = self.api.base_url
         if top:
             # a drawing is no comment: an answer to one is a comment of its own
-            comment = self._post_comment(task, raw, files=files, author=as_author)
-            if as_author and not self.authors.held(comment, as_author):
-                # Zou ignored the author: the comment is syncd's, so it says who wrote it
-                attributed = notetext.render(note.text, author=author, frame=note.frame)
-                comment = {
-                    **comment,
-                    **self.api.put(f"/data/comments/{comment['id']}", {"text": attributed}),
-                }
+            attributed = notetext.render(note.text, author=author, frame=note.frame)
+            # Until Zou has kept an author once, the comment also says who wrote it: should
+            # Zou ignore the author, it is right as it lands, and a run cut short before the
+            # header comes off leaves a comment that still reads as its author's.
+            probe = as_author is not None and not self.authors.confirmed
+            sent = attributed if probe else raw
+            comment = self._post_comment(task, sent, files=files, author=as_author)
+            if as_author is not None:
+                kept = self.authors.held(comment, as_author)
+                fix = raw if kept and probe else attributed if not kept and not probe else None
+                if fix is not None:
+                    comment = {**comment, **self._retext(comment, fix)}
             held = hashed(attachments_of(comment, base), files)
             created = self._note(note.item, comment, comment.get("text") or "", None, held)
         else:
@@ -194,6 +198,11 @@ class KitsuComments(KitsuReader):
             self._reply_root[created.id] = root
         self.review.notes.setdefault(task, []).append(created)
         return created
+
+    def _retext(self, comment: dict[str, Any], text: str) -> dict[str, Any]:
+        """The comment's text made ``text``: the header taken off where Zou kept the author,
+        put on where it ignored it."""
+        return dict(self.api.put(f"/data/comments/{comment['id']}", {"text": text}))
 
     def _find_reply(self, root: str, text: str) -> dict[str, Any] | None:
         me = (self.api.user or {}).get("id")
