@@ -83,6 +83,11 @@ class Endpoint(ABC):
     def settle(self) -> None:  # noqa: B027 - optional hook, most connectors save nothing on read
         """Every endpoint of the mapping was read: save what the reads held back."""
 
+    def expect_creates(self, names: list[str]) -> None:  # noqa: B027 - optional hook
+        """The names of the items this run will create here, before any is created: a
+        connector that looks up what exists in order to recognise a create whose answer was
+        lost may look them all up at once. A failure here must only cost that saving."""
+
     def flush(self) -> None:  # noqa: B027 - optional hook, most systems save as they go
         """The run's writes are all sent: save what the endpoint kept back.
 

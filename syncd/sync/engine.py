@@ -304,9 +304,12 @@ class Engine:
     ) -> bool:
         """Apply the plan's writes (side by side where they are independent, see
         ``syncd.sync.applier``); True when ``should_stop`` cut it short. The media the writes
-        will upload is downloaded first, side by side."""
+        will upload is downloaded first, side by side, and each endpoint is told the names of
+        the items it will create (``Endpoint.expect_creates``)."""
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
+        for name, names in items_to_create(plan.actions).items():
+            rt.endpoints[name].expect_creates(names)
         writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker, rt.people)
         applier = Applier(
             self.store,
@@ -325,6 +328,15 @@ class Engine:
                 return applier.run(plan.actions)
         finally:
             report_unplaced(rt.endpoints, rt.people, result.plan.problems)
+
+
+def items_to_create(actions: list[Action]) -> dict[str, list[str]]:
+    """Endpoint -> the names of the items the plan creates there, in plan order."""
+    out: dict[str, list[str]] = {}
+    for action in actions:
+        if isinstance(action, CreateItem):
+            out.setdefault(action.endpoint, []).append(action.item.name)
+    return out
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:

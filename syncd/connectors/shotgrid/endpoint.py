@@ -20,6 +20,7 @@ from typing import Any
 from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.authors import FIELDS, SUDO, Authors
 from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, playlist_key, project_id
+from syncd.connectors.shotgrid.coded import CodedVersions
 from syncd.connectors.shotgrid.connection import connector
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
 from syncd.connectors.shotgrid.notes import ShotGridNotes
@@ -87,6 +88,7 @@ class ShotGridEndpoint(ShotGridNotes):
             client=client,
         )
         self.queries = Queries(self.calls)
+        self.coded = CodedVersions(name, self.queries, self.project_id)
         self._order_lock = threading.Lock()
         self._order_top: float | None = None
         """The highest sort order this run gave or read in the playlist (None: read it)."""
@@ -102,6 +104,7 @@ class ShotGridEndpoint(ShotGridNotes):
     # -- reading -------------------------------------------------------------------------------
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         self._order_top = None  # the playlist may have changed since the last run
+        self.coded.forget()  # and the project's Versions
         cursor = (
             None
             if previous is None
@@ -183,16 +186,12 @@ class ShotGridEndpoint(ShotGridNotes):
         data: dict[str, Any] = {"code": item.name, "project": link("Project", self.project_id)}
         if item.status is not None:
             data[self.fields.status] = item.status
-        known = {r["id"] for r in self._versions_coded(item.name)}
+        known = self.coded.before(item.name)
         names = version_fields(self.fields)
         version = self.calls.create(
-            "Version",
-            data,
-            names,
-            landed=lambda: next(
-                (r for r in self._versions_coded(item.name) if r["id"] not in known), None
-            ),
+            "Version", data, names, landed=lambda: self.coded.landed(item.name, known)
         )
+        self.coded.made(item.name, version["id"])
         try:
             if item.media is not None:
                 self._upload(version["id"], item.media)
@@ -208,10 +207,8 @@ class ShotGridEndpoint(ShotGridNotes):
             return item_from_row(version, self.fields)
         return self._item(version["id"])
 
-    def _versions_coded(self, code: str) -> list[dict[str, Any]]:
-        """Versions of the project with this code (to find what a lost answer created)."""
-        project = link("Project", self.project_id)
-        return self.queries.find("Version", [["project", "is", project], ["code", "is", code]], [])
+    def expect_creates(self, names: list[str]) -> None:
+        self.coded.expect(names)
 
     def _connect_version(self, version_id: int) -> None:
         order = self.fields.sort_order
