@@ -7,7 +7,9 @@ on) exists exactly once on every endpoint, and every endpoint shows the same rev
 
 Writes go out three at a time per endpoint, and complete in an order hypothesis chooses, one or
 several at once (``SteppedDispatch``): out-of-order answers, failures among writes in flight, and
-crashes that leave other writes in flight landed or not, as a killed process would.
+crashes that leave other writes in flight landed or not, as a killed process would. One side
+creates notes in batches (``BatchingEndpoint``): a fault fails, loses the answer of, or kills
+a whole batch at once.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from syncd.connectors.memory.endpoint import Crash, MemoryEndpoint, MemoryReview
-from syncd.core.model import Item, NewItem
+from syncd.core.model import Item, NewItem, NewNote, Note
 from syncd.core.planning import HELD_NOTES_FLOOR
 from syncd.core.policy import BOTH, LAST_WRITER, Direction, Policy
 from syncd.core.statuses import StatusTable
@@ -65,6 +67,36 @@ class DefaultStatusFirst(MemoryEndpoint):
             return super().create_item(item)
         made = super().create_item(replace(item, status=STATUS_ROWS[USER_ROWS]["c"]))
         return super().set_status(made.id, item.status)
+
+
+class BatchingEndpoint(MemoryEndpoint):
+    """As a system with a batch call (ShotGrid's): up to three notes in one request, made in
+    order, all or none. A fault before the request makes none; one after it (a lost answer, a
+    kill) comes once all have landed; a batch the system refuses goes note by note."""
+
+    note_batch = 3
+
+    def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
+        self._guard("create_notes", "before")
+        fault, self.review.fault = self.review.fault, None  # one request: one chance to fail
+        before = dict(self.review.notes)
+        try:
+            made: list[Note | Exception] = [self.create_note(note) for note in notes]
+        except SyncdError:
+            self.review.notes = before  # the transaction rolled back
+            made = []
+        finally:
+            self.review.fault = fault
+        if not made:
+            out: list[Note | Exception] = []
+            for note in notes:
+                try:
+                    out.append(self.create_note(note))
+                except SyncdError as exc:
+                    out.append(exc)
+            return out
+        self._guard("create_notes", "after")
+        return made
 
 
 class SteppedDispatch(Dispatch):
@@ -116,6 +148,11 @@ class _Deferred(Executor):
         return future
 
 
+ENDPOINTS: dict[str, type[MemoryEndpoint]] = {"b": BatchingEndpoint, "c": DefaultStatusFirst}
+"""Beside the plain in-memory review: a side that creates notes in batches, and one whose
+creates take no status."""
+
+
 def fresh_store(tmp: Path) -> StateStore:
     """A migrated database per example, copied from a template to keep examples fast."""
     global _TEMPLATE
@@ -142,10 +179,7 @@ class ReviewSync(RuleBasedStateMachine):
         self.parent_token: dict[str, str | None] = {}
         self.rt = MappingRuntime(
             name="prop",
-            endpoints={
-                ep: (DefaultStatusFirst if ep == "c" else MemoryEndpoint)(ep, self.reviews[ep])
-                for ep in EPS
-            },
+            endpoints={ep: ENDPOINTS.get(ep, MemoryEndpoint)(ep, self.reviews[ep]) for ep in EPS},
             policy=Policy(
                 endpoints=EPS,
                 notes=Direction(BOTH),
@@ -232,6 +266,13 @@ class ReviewSync(RuleBasedStateMachine):
         self.created_tokens.add(token)
         self.parent_token[token] = None
         self.synced_clean = False
+
+    @rule(ep=st.sampled_from(EPS), index=st.integers(0, 9), count=st.integers(2, 5))
+    def review_session(self, ep: str, index: int, count: int) -> None:
+        """Several notes at once on one item, as a review session leaves them: what the
+        batching side then creates several to a request."""
+        for _ in range(count):
+            self.add_note(ep, index, None)
 
     @rule(ep=st.sampled_from(EPS), index=st.integers(0, 30))
     def reply(self, ep: str, index: int) -> None:
