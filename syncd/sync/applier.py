@@ -247,11 +247,11 @@ class Applier:
             in_flight[future] = flights
 
     def _next(self, schedule: Schedule, ep: str, limit: int, busy: int) -> int | None:
-        """The next write to start on ``ep``: the lowest plan position ready, except that a
-        full batch of notes goes ahead of other writes where several run side by side. A
-        batch costs the system more work than a single write, and run beside writes that
-        mostly wait on the network (item creations, three requests each on ShotGrid), that
-        work no longer adds to the run's time."""
+        """The next write to start on ``ep``: the schedule's first ready, except that a full
+        batch of notes goes ahead of other writes where several run side by side. A batch
+        costs the system more work than a single write, and run beside writes that mostly
+        wait on the network (item creations, two requests each on ShotGrid), that work no
+        longer adds to the run's time."""
         batch = self.rt.endpoints[ep].note_batch
         if batch <= 1:
             return schedule.next_for(ep)

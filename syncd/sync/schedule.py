@@ -140,9 +140,6 @@ class Schedule:
         taken = self.take(endpoint, 1, lambda action: not held(action))
         return taken[0] if taken else None
 
-    def ready_count(self, endpoint: str, wanted: Callable[[Action], bool]) -> int:
-        return sum(1 for _, i in self._ready.get(endpoint) or () if wanted(self.actions[i]))
-
     def take(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> list[int]:
         """Up to ``most`` more writes ready on ``endpoint`` that are ``wanted`` (first first),
         taken off the ready list; the others stay ready."""
