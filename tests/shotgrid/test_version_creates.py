@@ -4,6 +4,7 @@ of a run's new items at once, and a lost answer's Version is told from those."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from syncd_standins.shotgrid import ShotGridStandIn
 
@@ -20,6 +21,15 @@ def _in_playlist(site: Site) -> set[int]:
         "PlaylistVersionConnection", [["playlist", "is", site.playlist]], ["version"]
     )
     return {r["version"]["id"] for r in rows}
+
+
+def _with_older(standin: ShotGridStandIn, code: str) -> tuple[Site, dict[str, Any], Any]:
+    """A site with a Version of ``code`` outside the playlist, and its endpoint, read."""
+    site = Site(standin)
+    older = site.store.create("Version", {"code": code, "project": site.project})
+    endpoint = site.endpoint()
+    endpoint.snapshot()
+    return site, older, endpoint
 
 
 def test_creates_announced_together_look_their_codes_up_in_one_request(
@@ -41,10 +51,7 @@ def test_creates_announced_together_look_their_codes_up_in_one_request(
 def test_a_lost_answer_is_the_new_version_not_one_of_its_code_from_before(
     shotgrid_standin: ShotGridStandIn,
 ) -> None:
-    site = Site(shotgrid_standin)
-    older = site.store.create("Version", {"code": "sh100", "project": site.project})
-    endpoint = site.endpoint()
-    endpoint.snapshot()
+    site, older, endpoint = _with_older(shotgrid_standin, "sh100")
     endpoint.expect_creates(["sh100", "sh100"])
     made = []
     for n in range(2):  # two items of one name: the second must not take the first's Version
@@ -58,10 +65,7 @@ def test_a_lost_answer_is_the_new_version_not_one_of_its_code_from_before(
 def test_a_create_not_announced_looks_its_code_up_itself(
     shotgrid_standin: ShotGridStandIn,
 ) -> None:
-    site = Site(shotgrid_standin)
-    older = site.store.create("Version", {"code": "sh200", "project": site.project})
-    endpoint = site.endpoint()
-    endpoint.snapshot()
+    site, older, endpoint = _with_older(shotgrid_standin, "sh200")
     shotgrid_standin.fail_next(1, 502, method="create", after_commit=True)
     made = int(endpoint.create_item(NewItem("sh200", link="L1")).id)
     assert made != older["id"]
