@@ -8,6 +8,7 @@ from typing import Any
 
 from syncd_standins.shotgrid import ShotGridStandIn
 
+from syncd.connectors.shotgrid.coded import CODES_PER_LOOKUP
 from syncd.core.model import NewItem
 from tests.shotgrid.test_shotgrid_connector import MockSite, Site
 
@@ -32,20 +33,20 @@ def _with_older(standin: ShotGridStandIn, code: str) -> tuple[Site, dict[str, An
     return site, older, endpoint
 
 
-def test_creates_announced_together_look_their_codes_up_in_one_request(
+def test_creates_announced_together_look_their_codes_up_together(
     shotgrid_standin: ShotGridStandIn,
 ) -> None:
     site = Site(shotgrid_standin)
     endpoint = site.endpoint()
     endpoint.snapshot()
     shotgrid_standin.reset()
-    endpoint.expect_creates([f"sh{n:03d}" for n in range(150)])
-    assert shotgrid_standin.count("read") == 2, "a request per hundred codes"
+    endpoint.expect_creates([f"sh{n:04d}" for n in range(CODES_PER_LOOKUP + 10)])
+    assert shotgrid_standin.count("read") == 2, "a request per CODES_PER_LOOKUP codes"
     shotgrid_standin.reset()
     for n in range(3):
-        endpoint.create_item(NewItem(f"sh{n:03d}", link=f"L{n}"))
+        endpoint.create_item(NewItem(f"sh{n:04d}", link=f"L{n}"))
     assert shotgrid_standin.count("create") == 6, "a Version and its connection each"
-    assert shotgrid_standin.count("read") == 1, "the playlist's order, read once"
+    assert shotgrid_standin.count("read") == 0, "the playlist's order, from the snapshot's read"
 
 
 def test_a_lost_answer_is_the_new_version_not_one_of_its_code_from_before(

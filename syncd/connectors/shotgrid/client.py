@@ -111,8 +111,17 @@ class ShotGridCalls:
             return self._client
         mine = getattr(self._local, "client", None)
         if mine is None:
-            mine = self._local.client = self.call("connect", self._connect)
+            asks = getattr(self._connect, "asks", None)  # a ``Connector`` may know the site
+            if asks is None or asks():
+                mine = self.call("connect", self._connect)
+            else:
+                mine = self._connect()  # no request: nothing to count or retry
+            self._local.client = mine
         return mine
+
+    def connect(self) -> None:
+        """Connect this thread's client now, if it is not yet."""
+        self.client  # noqa: B018 - the property connects
 
     # -- the client's calls, each by name (reads and idempotent writes are retried) ----------
     def find(self, entity: str, filters: list[Any], names: list[str], **kw: Any) -> Any:

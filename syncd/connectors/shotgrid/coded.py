@@ -3,7 +3,7 @@ lost is told from those that were there before.
 
 ShotGrid has no field syncd could mark a Version with, so a create whose answer never came is
 looked for as a Version of its code that was not there before it was sent. What was there is
-looked up for all of a run's new items at once (a request per hundred codes) when the run says
+looked up for all of a run's new items at once (a request per 500 codes) when the run says
 which it will create, and kept up with the Versions the run makes; a create the run did not
 announce looks its code up itself, just before it is sent.
 """
@@ -15,10 +15,14 @@ from typing import Any
 
 import structlog
 
-from syncd.connectors.shotgrid.rows import CHUNK, Queries, link
+from syncd.connectors.shotgrid.rows import Queries, link
 from syncd.errors import FatalError, SyncdError
 
 log = structlog.get_logger("syncd.shotgrid")
+
+CODES_PER_LOOKUP = 500
+"""Codes per request: one ``in`` condition on a short text field, and a first sync of a
+playlist of a few hundred shots in one round trip."""
 
 
 class CodedVersions:
@@ -39,8 +43,8 @@ class CodedVersions:
         wanted = sorted(set(codes))
         found: dict[str, set[int]] = {code: set() for code in wanted}
         try:
-            for start in range(0, len(wanted), CHUNK):
-                chunk = wanted[start : start + CHUNK]
+            for start in range(0, len(wanted), CODES_PER_LOOKUP):
+                chunk = wanted[start : start + CODES_PER_LOOKUP]
                 filters = [["project", "is", self.project], ["code", "in", chunk]]
                 for row in self.queries.find("Version", filters, ["code"]):
                     if row.get("code") in found:

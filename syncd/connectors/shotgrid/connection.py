@@ -1,14 +1,17 @@
 """The official client, connected so that no request is ever sent twice behind syncd's back.
 
-``connector`` makes the ``shotgun_api3.Shotgun`` a ``ShotGridCalls`` connects with: one that
-neither resends an RPC answered 502/504 itself nor lets httplib2 resend a request whose answer
-never came; syncd retries on its own, looking first for what a lost answer may have made.
+``Connector`` makes the ``shotgun_api3.Shotgun`` clients a ``ShotGridCalls`` connects with: ones
+that neither resend an RPC answered 502/504 themselves nor let httplib2 resend a request whose
+answer never came; syncd retries on its own, looking first for what a lost answer may have made.
+
+A client asks the site what it is (``info``) when it connects. The first client of a site asks;
+the others (one per thread that writes, one per person notes are posted as) take its answer
+instead of asking again, so writes side by side start without a round trip each.
 """
 
 from __future__ import annotations
 
 import http.client
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shotgun_api3
@@ -53,11 +56,22 @@ class _SendOnce(httplib2.Http):
 
 
 class _Shotgun(shotgun_api3.Shotgun):
-    """The official client, with requests that are never resent behind syncd's back."""
+    """The official client, with requests that are never resent behind syncd's back, and the
+    site's capabilities taken from another client of the site where one has them."""
 
     MAX_ATTEMPTS = 1
     """The client resends an RPC answered 502/504 on its own, a create included: a lost
     answer would then make a second Note. syncd retries itself, looking first."""
+
+    def __init__(self, *args: Any, server_caps: Any = None, **kwargs: Any) -> None:
+        self._known_caps = server_caps
+        super().__init__(*args, connect=server_caps is None, **kwargs)
+
+    @property
+    def server_caps(self) -> Any:
+        if self._known_caps is not None:
+            return self._known_caps
+        return super().server_caps
 
     def _get_connection(self) -> Any:
         conn = super()._get_connection()
@@ -66,12 +80,39 @@ class _Shotgun(shotgun_api3.Shotgun):
         return conn
 
 
-def connector(settings: ShotGridSettings, sudo_as_login: str | None = None) -> Callable[[], Any]:
-    def connect() -> Any:
-        sudo = {"sudo_as_login": sudo_as_login} if sudo_as_login else {}
-        client = _Shotgun(settings.url, **settings.auth, **sudo)
+class Connector:
+    """Connects clients of one site as one account (``sudo_as_login``: as that person)."""
+
+    def __init__(
+        self,
+        settings: ShotGridSettings,
+        sudo_as_login: str | None = None,
+        site: Connector | None = None,
+    ) -> None:
+        """``site``: another connector of the same site, whose clients' answer to ``info``
+        this one's take."""
+        self.settings = settings
+        self.sudo_as_login = sudo_as_login
+        self._site = site
+        self._caps: Any = None
+
+    def caps(self) -> Any:
+        """The site's capabilities, once a client of it asked (None before)."""
+        if self._caps is None and self._site is not None:
+            return self._site.caps()
+        return self._caps
+
+    def asks(self) -> bool:
+        """Whether connecting asks the site (a request), or takes an earlier answer."""
+        return self.caps() is None
+
+    def __call__(self) -> Any:
+        settings = self.settings
+        sudo = {"sudo_as_login": self.sudo_as_login} if self.sudo_as_login else {}
+        known = self.caps()
+        client = _Shotgun(settings.url, **settings.auth, **sudo, server_caps=known)
         client.config.timeout_secs = settings.timeout
         client.BACKOFF = min(client.BACKOFF, settings.retry.backoff)
+        if known is None:
+            self._caps = client.server_caps
         return client
-
-    return connect

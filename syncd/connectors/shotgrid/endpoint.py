@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.authors import FIELDS, SUDO, Authors
 from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, playlist_key, project_id
 from syncd.connectors.shotgrid.coded import CodedVersions
-from syncd.connectors.shotgrid.connection import connector
+from syncd.connectors.shotgrid.connection import Connector
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
 from syncd.connectors.shotgrid.notes import ShotGridNotes
+from syncd.connectors.shotgrid.order import Places, reorder, top_of
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
@@ -72,7 +73,8 @@ class ShotGridEndpoint(ShotGridNotes):
         self.project_id = project_id(selector, name)
         self.playlist_key: str | int = playlist_key(selector, name)
         self.create_playlist = bool(selector.get("create", False))
-        connect = (lambda: client) if client is not None else connector(settings)
+        self.connector = Connector(settings)
+        connect = (lambda: client) if client is not None else self.connector
         self.settings = settings
         mode = settings.authors
         self.authors = Authors(FIELDS if client is not None and mode == SUDO else mode)
@@ -89,9 +91,9 @@ class ShotGridEndpoint(ShotGridNotes):
         )
         self.queries = Queries(self.calls)
         self.coded = CodedVersions(name, self.queries, self.project_id)
-        self._order_lock = threading.Lock()
-        self._order_top: float | None = None
-        """The highest sort order this run gave or read in the playlist (None: read it)."""
+        self.places = Places(
+            lambda: top_of(self.queries.connections(self.playlist_id()), self.fields.sort_order)
+        )
         self.sleep = sleep
         self.clock = clock
         self._playlist_id: int | None = None
@@ -103,7 +105,7 @@ class ShotGridEndpoint(ShotGridNotes):
 
     # -- reading -------------------------------------------------------------------------------
     def snapshot(self, previous: Snapshot | None = None) -> Snapshot:
-        self._order_top = None  # the playlist may have changed since the last run
+        self.places.reset()  # the playlist may have changed since the last run
         self.coded.forget()  # and the project's Versions
         cursor = (
             None
@@ -120,17 +122,25 @@ class ShotGridEndpoint(ShotGridNotes):
         touched = touched_by(events, self._scope(review))
         if touched:
             review.refresh(self.queries, self._playlist_id, touched, self._remember)
+            self.places.reset(review.top_order)
         self._known = review
         return self._stamped(review.snapshot(cursor, self._playlist_id))
 
     def _full_snapshot(self) -> Snapshot:
-        cursor = EventCursor(self.queries.last_event_id())
-        try:
-            playlist_id = self.playlist_id()
-        except NotCreatedYet:
-            return Snapshot()  # a dry run with ``create: true``: the playlist would be empty
+        """The event log's end, then the whole review. Finding (or creating) the playlist
+        leaves nothing for a later read to miss, so it goes beside the event log's read, once
+        connected (the other thread's client takes this one's answer to ``info``)."""
+        self.calls.connect()
+        with ThreadPoolExecutor(1, thread_name_prefix=f"syncd-{self.name}") as beside:
+            last_event = beside.submit(self.queries.last_event_id)
+            try:
+                playlist_id = self.playlist_id()
+            except NotCreatedYet:
+                return Snapshot()  # a dry run with ``create: true``: the playlist would be empty
+            cursor = EventCursor(last_event.result())
         review = Review()
         review.load(self.queries, playlist_id, self._remember)
+        self.places.reset(review.top_order)
         self._known = review
         return self._stamped(review.snapshot(cursor, playlist_id))
 
@@ -195,7 +205,7 @@ class ShotGridEndpoint(ShotGridNotes):
         try:
             if item.media is not None:
                 self._upload(version["id"], item.media)
-            self._connect_version(version["id"])
+            self._connect_version(version["id"], item.name)
         except Exception:
             # No half-created Version: one without its movie or outside the playlist is litter.
             with contextlib.suppress(SyncdError):
@@ -208,14 +218,14 @@ class ShotGridEndpoint(ShotGridNotes):
         return self._item(version["id"])
 
     def expect_creates(self, names: list[str]) -> None:
+        self.places.announce(names)
         self.coded.expect(names)
 
-    def _connect_version(self, version_id: int) -> None:
-        order = self.fields.sort_order
+    def _connect_version(self, version_id: int, code: str) -> None:
         data = {
             "playlist": link("Playlist", self.playlist_id()),
             "version": link("Version", version_id),
-            order: self._next_sort_order(),
+            self.fields.sort_order: self.places.next(code),
         }
 
         def landed() -> dict[str, Any] | None:
@@ -223,18 +233,6 @@ class ShotGridEndpoint(ShotGridNotes):
             return next((r for r in rows if r["version"]["id"] == version_id), None)
 
         self.calls.create("PlaylistVersionConnection", data, landed=landed)
-
-    def _next_sort_order(self) -> float:
-        """A sort order after every other in the playlist: read once per run, then counted
-        here, so that Versions created side by side each take their own without a read."""
-        with self._order_lock:
-            if self._order_top is None:
-                rows = self.queries.connections(self.playlist_id())
-                self._order_top = max(
-                    (float(r.get(self.fields.sort_order) or 0.0) for r in rows), default=0.0
-                )
-            self._order_top += 1.0
-            return self._order_top
 
     def set_status(self, item_id: str, status: str) -> Item:
         self.calls.update("Version", int(item_id), {self.fields.status: status})
@@ -323,27 +321,23 @@ class ShotGridEndpoint(ShotGridNotes):
         return item_from_row(rows[0], self.fields)
 
     def set_order(self, item_ids: list[str]) -> list[str]:
-        order = self.fields.sort_order
+        """Write the sort orders that differ, then read the order back; a playlist already in
+        the asked order costs the one read."""
+        field = self.fields.sort_order
         rows = self.queries.connections(self.playlist_id())
-        position = {item_id: n for n, item_id in enumerate(item_ids)}
-        ranked = sorted(
-            rows, key=lambda r: (position.get(str(r["version"]["id"]), len(position)), r["id"])
-        )
         requests = [
             {
                 "request_type": "update",
                 "entity_type": "PlaylistVersionConnection",
                 "entity_id": row["id"],
-                "data": {order: float(n + 1)},
+                "data": {field: sort_order},
             }
-            for n, row in enumerate(ranked)
-            if row.get(order) != float(n + 1)
+            for row, sort_order in reorder(rows, item_ids, field)
         ]
         if requests:
-            with self._order_lock:
-                self.calls.batch(requests)
-                self._order_top = None
-        rows = self.queries.connections(self.playlist_id())
+            self.calls.batch(requests)
+            self.places.reset()
+            rows = self.queries.connections(self.playlist_id())
         held: list[str] = []
         for row in rows:
             version = str(row["version"]["id"])

@@ -19,7 +19,7 @@ from syncd.connectors.shotgrid import ShotGridSettings
 from syncd.connectors.shotgrid.authors import SUDO_REFUSED, Authors
 from syncd.connectors.shotgrid.batch import CREATED_FIELDS, NoteRequest, create_batch
 from syncd.connectors.shotgrid.client import Fields, ShotGridCalls
-from syncd.connectors.shotgrid.connection import connector
+from syncd.connectors.shotgrid.connection import Connector
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
     NOTE,
@@ -55,6 +55,7 @@ class ShotGridNotes(Endpoint):
     """Reply id -> the id of the Note it hangs on, for Replies this endpoint wrote or looked up."""
     authors: Authors
     settings: ShotGridSettings
+    connector: Connector
     sleep: Any
 
     def playlist_id(self) -> int:
@@ -192,7 +193,7 @@ class ShotGridNotes(Endpoint):
             calls = self._sudo[login] = ShotGridCalls(
                 self.name,
                 f"systems.{self.name}",
-                connector(self.settings, sudo_as_login=login),
+                Connector(self.settings, sudo_as_login=login, site=self.connector),
                 retry=self.settings.retry,
                 fields=self.fields,
                 secrets=self.settings.secrets,

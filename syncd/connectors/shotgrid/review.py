@@ -16,6 +16,7 @@ from typing import Any
 
 from syncd.connectors.shotgrid.client import Fields
 from syncd.connectors.shotgrid.feed import EventCursor, Touched
+from syncd.connectors.shotgrid.order import top_of
 from syncd.connectors.shotgrid.rows import (
     NOTE,
     NOTE_FIELDS,
@@ -41,6 +42,8 @@ class Review:
     notes: dict[str, Note] = field(default_factory=dict)
     connections: dict[str, int] = field(default_factory=dict)
     """Version id -> PlaylistVersionConnection id."""
+    top_order: float | None = None
+    """The highest sort order in the playlist, where this run read the connections."""
 
     @classmethod
     def from_snapshot(cls, snap: Snapshot) -> Review:
@@ -75,7 +78,9 @@ class Review:
     ) -> None:
         added: list[str] = []
         if touched.order:
-            added = self._reorder(queries.connections(playlist_id))
+            rows = queries.connections(playlist_id)
+            added = self._reorder(rows)
+            self.top_order = top_of(rows, queries.fields.sort_order)
         wanted = {int(v) for v in added} | {v for v in touched.versions if str(v) in self.items}
         if wanted:
             self._update_items(queries.versions(wanted), wanted, remember, queries.fields)
