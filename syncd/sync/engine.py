@@ -42,6 +42,7 @@ from syncd.media.cache import MediaCache
 from syncd.media.thumbs import Thumbnailer
 from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
+from syncd.sync.announce import Announcement
 from syncd.sync.applier import Applier
 from syncd.sync.dispatch import Dispatch
 from syncd.sync.doubts import READ_AGAIN, doubted_items, unshown
@@ -236,13 +237,17 @@ class Engine:
                 )
             if plan.refusal:
                 raise SafetyStop(plan.refusal)
-            self.store.commit(rt.name, plan.changes)
-            self.store.resolve(doubts)
-            natives = Natives(recorded)
-            natives.apply(plan.changes)
+            announced = Announcement(rt.endpoints, plan.actions)  # looked up while we record
             try:
-                stopped = self.apply(rt, run_id, plan, natives, result, bound, should_stop, broker)
+                self.store.commit(rt.name, plan.changes)
+                self.store.resolve(doubts)
+                natives = Natives(recorded)
+                natives.apply(plan.changes)
+                stopped = self.apply(
+                    rt, run_id, plan, natives, result, bound, should_stop, broker, announced
+                )
             finally:
+                announced.close()
                 self._flush(rt, result)
             if stopped:
                 result.outcome = "stopped"
@@ -301,15 +306,15 @@ class Engine:
         bound: Any,
         should_stop: Callable[[], bool] | None = None,
         broker: MediaBroker | None = None,
+        announced: Announcement | None = None,
     ) -> bool:
         """Apply the plan's writes (side by side where they are independent, see
         ``syncd.sync.applier``); True when ``should_stop`` cut it short. The media the writes
-        will upload is downloaded first, side by side, and each endpoint is told the names of
-        the items it will create (``Endpoint.expect_creates``)."""
+        will upload is downloaded first, side by side, and each endpoint has been told the
+        names of the items it will create (``announced``, told here when not given)."""
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
-        for name, names in items_to_create(plan.actions).items():
-            rt.endpoints[name].expect_creates(names)
+        (announced or Announcement(rt.endpoints, plan.actions)).wait()
         writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker, rt.people)
         applier = Applier(
             self.store,
@@ -328,15 +333,6 @@ class Engine:
                 return applier.run(plan.actions)
         finally:
             report_unplaced(rt.endpoints, rt.people, result.plan.problems)
-
-
-def items_to_create(actions: list[Action]) -> dict[str, list[str]]:
-    """Endpoint -> the names of the items the plan creates there, in plan order."""
-    out: dict[str, list[str]] = {}
-    for action in actions:
-        if isinstance(action, CreateItem):
-            out.setdefault(action.endpoint, []).append(action.item.name)
-    return out
 
 
 def media_sources(actions: list[Action]) -> list[tuple[str, Item]]:
