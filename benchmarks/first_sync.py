@@ -14,7 +14,11 @@ written, the most writes that were in flight at once, and two ratios measured in
   whose requests cannot all overlap: where it nears the wall time, the stand-in is the limit);
 * ``vs floor``: this run's wall time over its latency floor, the time its requests would take
   if each cost exactly the added latency and ``concurrency`` of them were always in flight
-  (``requests x latency / concurrency``; 1.0 is the floor itself).
+  (``requests x latency / concurrency``; 1.0 is the floor itself);
+* ``stand-in ms``: the stand-in's own time per request (from the request read to its answer
+  written, the added latency left out): its work, and its waiting for its one interpreter;
+* ``vs floor+stand-in``: the wall time over the floor with that time added to each request's
+  latency, the most a client could get out of this stand-in.
 
     python benchmarks/first_sync.py [--items 200] [--notes 2000] [--latency 0.05]
                                     [--concurrency 1,4,8] [--systems syncsketch,shotgrid]
@@ -62,6 +66,8 @@ class Figures:
     failed: int
     server_cpu: float
     """CPU seconds the stand-in's process spent (its own work: one Python process)."""
+    served: float
+    """Seconds the stand-in spent answering, the added latency left out (all requests)."""
 
 
 class InFlight:
@@ -110,6 +116,7 @@ def _serve(system: str, latency: float, pipe: Connection) -> None:
             standin.faults.set(latency=latency)
             pipe.send((standin.url, {"project_id": project, "review": "Dailies"}))
             pipe.recv()
+            pipe.send(standin.served.seconds)
     else:
         with ShotGridStandIn(scripts={SCRIPT: KEY}) as standin:
             project = standin.store.create("Project", {"name": "Benchmark"})
@@ -117,10 +124,17 @@ def _serve(system: str, latency: float, pipe: Connection) -> None:
             standin.latency = latency
             pipe.send((standin.url, {"project_id": project["id"], "playlist": "Dailies"}))
             pipe.recv()
+            pipe.send(standin.served.seconds)
+
+
+@dataclass
+class Served:
+    seconds: float = 0.0
+    """The stand-in's time answering, known once it stopped."""
 
 
 @contextmanager
-def target(system: str, latency: float, concurrency: int) -> Iterator[Endpoint]:
+def target(system: str, latency: float, concurrency: int) -> Iterator[tuple[Endpoint, Served]]:
     """The endpoint syncd opens on a stand-in served by another process, so that the server's
     work does not share this process's interpreter lock with syncd's."""
     ours, theirs = multiprocessing.Pipe()
@@ -137,11 +151,13 @@ def target(system: str, latency: float, concurrency: int) -> Iterator[Endpoint]:
         endpoint = open_shotgrid_endpoint(
             "target", {**settings, "concurrency": concurrency}, selector
         )
+    served = Served()
     try:
-        yield endpoint
+        yield endpoint, served
     finally:
         endpoint.close()
         ours.send("stop")
+        served.seconds = ours.recv()
         server.join(timeout=30)
 
 
@@ -154,7 +170,10 @@ STATUSES = {
 def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figures:
     review = source(args.items, args.notes)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with target(system, args.latency, concurrency) as ep, tempfile.TemporaryDirectory() as tmp:
+    with (
+        target(system, args.latency, concurrency) as (ep, served),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
         endpoints = {"mem": MemoryEndpoint("mem", review), "target": ep}
         rt = MappingRuntime(
@@ -183,7 +202,7 @@ def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figur
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the stand-in, joined
     cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     failed = result.counts.get("failed", 0)
-    return Figures(seconds, requests, written, flights.peak, failed, cpu)
+    return Figures(seconds, requests, written, flights.peak, failed, cpu, served.seconds)
 
 
 def main() -> None:
@@ -205,6 +224,7 @@ def main() -> None:
     header = (
         f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
         f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}{'stand-in cpu':>14}"
+        f"{'stand-in ms':>13}{'vs floor+stand-in':>19}"
     )
     for system in args.systems.split(","):
         print(header)
@@ -213,11 +233,13 @@ def main() -> None:
             f = first_sync(system, args, concurrency)
             serial = serial or f.seconds
             floor = f.requests * args.latency / concurrency
+            served_floor = (f.requests * args.latency + f.served) / concurrency
             print(
                 f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
                 f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
                 f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
-                f"{f.server_cpu:>13.1f}s"
+                f"{f.server_cpu:>13.1f}s{1000 * f.served / max(f.requests, 1):>13.1f}"
+                f"{f.seconds / served_floor if served_floor else 0:>18.2f}x"
             )
 
 

@@ -29,6 +29,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from syncd_standins import serve_in_background, shut_down
+from syncd_standins.served import ServiceTime
 from syncd_standins.shotgrid.files import DirectUpload, Uploads
 from syncd_standins.shotgrid.schema import ERR_AUTH, Link, ShotGridFault
 from syncd_standins.shotgrid.server import Rpc, _make_handler
@@ -69,6 +70,8 @@ class ShotGridStandIn(Rpc, Uploads):
         self._direct: dict[str, DirectUpload] = {}
         self._uploads_lock = threading.Lock()
         self.latency = 0.0
+        self.served = ServiceTime()
+        """The time spent answering, ``latency`` left out (see ``served``)."""
         self.fail_rate = 0.0
         self.fail_status = 503
         self.requests: list[str] = []

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -235,13 +234,17 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
             """Apply latency and injected failures; False when the request was answered."""
             status = standin._record(name)
             if standin.latency:
-                time.sleep(standin.latency)
+                standin.served.sleep(standin.latency)
             if status is not None:
                 self._send(status, f"Simulated HTTP {status}".encode(), "text/plain")
                 return False
             return True
 
         def do_POST(self) -> None:
+            with standin.served.answering():
+                self._post()
+
+        def _post(self) -> None:
             path = self.path.split("?", 1)[0]
             try:
                 if path in ("/upload/upload_file", "/upload/publish_thumbnail"):
@@ -287,6 +290,10 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
                 form.discard()
 
         def do_PUT(self) -> None:
+            with standin.served.answering():
+                self._put()
+
+        def _put(self) -> None:
             """The storage side of a direct upload: the body streams to a file."""
             match = re.fullmatch(r"/storage/(\w+)(?:/part/(\d+))?", self.path.split("?", 1)[0])
             if not match:
@@ -339,6 +346,10 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
             self._send(200, json.dumps(result).encode("utf-8"))
 
         def do_GET(self) -> None:
+            with standin.served.answering():
+                self._get()
+
+        def _get(self) -> None:
             path = self.path.split("?", 1)[0]
             match = re.fullmatch(r"/(file_serve/attachment|thumbnail/api_image)/(\d+)", path)
             if not match:

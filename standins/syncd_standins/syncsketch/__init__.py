@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import Any
 
 from syncd_standins import serve_in_background, shut_down
+from syncd_standins.served import ServiceTime
 from syncd_standins.syncsketch.faults import Fault, Faults, Quirks, RequestLog, RequestRecord
 from syncd_standins.syncsketch.handlers import PLACEHOLDER_PNG, Handlers
 from syncd_standins.syncsketch.query import DEFAULT_LIMIT, ApiError
@@ -91,6 +92,8 @@ class SyncSketchStandIn(Router, Handlers):
         self.faults = Faults(seed=seed)
         self.quirks = Quirks()
         self.requests = RequestLog()
+        self.served = ServiceTime()
+        """The time spent answering, the injected latency left out (see ``served``)."""
         self.url = ""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import socket
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -89,6 +88,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
+        with self.server.standin.served.answering():
+            self._serve(method)
+
+    def _serve(self, method: str) -> None:
         standin = self.server.standin
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -119,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         standin.requests.add(record)
         faults = standin.faults
         if faults.latency:
-            time.sleep(faults.latency)
+            standin.served.sleep(faults.latency)
         fault = faults.decide(method, path)
         if fault is not None and not fault.after_commit:
             self._send_fault(fault, record)
