@@ -200,6 +200,8 @@ def recover(world: World, when: str) -> None:
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNCD = [sys.executable, "-m", "syncd", "run", "--once"]
+ATTEMPTS = 3
+"""Fresh worlds a write point is tried in before a run that ends short of it counts as whole."""
 KILL_AFTER_FILE_WRITE = [sys.executable, "-m", "tests.support.killafter"]
 
 
@@ -213,14 +215,26 @@ def test_every_remote_write_point(tmp_path: Path) -> None:
         uncut.close()
     # ShotGrid's notes ride in batches, so the first run is fewer requests than objects
     assert remote >= 20, f"the first run should be big enough: {remote} remote writes"
+    # Notes whose turns come in answers that arrive together share a batch, so a run may make
+    # a write fewer than the uncut one: such a run ends whole before write k, and is checked as
+    # the uncut run is; write k is then tried again in a fresh world.
+    killed = set()
     for k in range(1, remote + 1):
-        world = build(tmp_path / f"k{k}")
-        try:
-            code = killed_run(world, SYNCD, kill_at=k)
-            assert code == -signal.SIGKILL, f"write {k}: syncd was not killed (exit {code})"
-            recover(world, f"killed after remote write {k} of {remote}")
-        finally:
-            world.close()
+        for attempt in range(ATTEMPTS):
+            world = build(tmp_path / f"k{k}-{attempt}")
+            try:
+                code = killed_run(world, SYNCD, kill_at=k)
+                if code == 0:
+                    check(world, f"a run that ended before remote write {k}")
+                    continue
+                assert code == -signal.SIGKILL, f"write {k}: exit {code}"
+                recover(world, f"killed after remote write {k} of {remote}")
+                killed.add(k)
+                break
+            finally:
+                world.close()
+    missed = set(range(1, remote + 1)) - killed
+    assert missed <= {remote}, f"remote writes {sorted(missed)} of {remote} were never reached"
 
 
 def test_every_review_file_write_point(tmp_path: Path) -> None:
