@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 class ServiceTime:
-    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
-        self._clock = clock
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._local = threading.local()
         self.seconds = 0.0
@@ -25,11 +24,11 @@ class ServiceTime:
     def answering(self) -> Iterator[None]:
         """Times one request, from read to answered (``sleep``s inside it are left out)."""
         self._local.slept = 0.0
-        started = self._clock()
+        started = time.perf_counter()
         try:
             yield
         finally:
-            spent = self._clock() - started - self._local.slept
+            spent = time.perf_counter() - started - self._local.slept
             with self._lock:
                 self.seconds += max(spent, 0.0)
                 self.requests += 1
@@ -40,8 +39,3 @@ class ServiceTime:
         is the stand-in's."""
         time.sleep(seconds)
         self._local.slept = getattr(self._local, "slept", 0.0) + seconds
-
-    def reset(self) -> None:
-        with self._lock:
-            self.seconds = 0.0
-            self.requests = 0

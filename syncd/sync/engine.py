@@ -244,7 +244,15 @@ class Engine:
                 natives = Natives(recorded)
                 natives.apply(plan.changes)
                 stopped = self.apply(
-                    rt, run_id, plan, natives, result, bound, should_stop, broker, announced
+                    rt,
+                    run_id,
+                    plan,
+                    natives,
+                    result,
+                    bound,
+                    should_stop,
+                    broker,
+                    announced=announced,
                 )
             finally:
                 announced.close()
@@ -306,15 +314,16 @@ class Engine:
         bound: Any,
         should_stop: Callable[[], bool] | None = None,
         broker: MediaBroker | None = None,
-        announced: Announcement | None = None,
+        *,
+        announced: Announcement,
     ) -> bool:
         """Apply the plan's writes (side by side where they are independent, see
         ``syncd.sync.applier``); True when ``should_stop`` cut it short. The media the writes
-        will upload is downloaded first, side by side, and each endpoint has been told the
-        names of the items it will create (``announced``, told here when not given)."""
+        will upload is downloaded first, side by side, and the first write waits until each
+        endpoint has been told the names of the items it will create (``announced``)."""
         broker = broker or self.broker(rt)
         broker.prefetch(media_sources(plan.actions))
-        (announced or Announcement(rt.endpoints, plan.actions)).wait()
+        announced.wait()
         writes = Writes(rt.endpoints, rt.statuses, rt.policy, natives, broker, rt.people)
         applier = Applier(
             self.store,
