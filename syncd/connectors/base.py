@@ -54,6 +54,9 @@ class Endpoint(ABC):
     note_batch: int = 0
     """Notes the system can create in one request (``create_notes``); 0 when it has no batch
     call that keeps a write checkable (one that fails whole, or says per note what it made)."""
+    item_batch: int = 0
+    """Items the system can create in one request (``create_items``): items without media,
+    each with its status; 0 when it has no such batch call."""
     max_attachment_size: int | None = None
     """The largest file a note may carry there, in bytes (None: no limit syncd knows of)."""
     dry_run: bool = False
@@ -124,6 +127,13 @@ class Endpoint(ABC):
     # -- writing -------------------------------------------------------------------------------
     def create_item(self, item: NewItem) -> Item:
         raise NotImplementedError(f"{type(self).__name__} cannot create items")
+
+    def create_items(self, items: list[NewItem]) -> list[Item | Exception]:
+        """Create several items, none with media, in one request (``item_batch`` of them at
+        most), in their order: per item, the item as the system holds it, or why it was not
+        made. A request whose answer is lost must be looked for, as ``create_item`` looks for
+        one, so that nothing is made twice."""
+        raise NotImplementedError(f"{type(self).__name__} cannot create items in batches")
 
     def set_status(self, item_id: str, status: str) -> Item:
         raise NotImplementedError(f"{type(self).__name__} cannot set statuses")

@@ -30,7 +30,7 @@ from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
 from syncd.state.store import StateStore
 from syncd.sync.dispatch import Dispatch
 from syncd.sync.progress import LOG_PROGRESS_EVERY, PROGRESS_FROM, STORE_PROGRESS_EVERY, Progress
-from syncd.sync.schedule import Schedule, rides_in_batch
+from syncd.sync.schedule import Schedule, item_rides_in_batch, rides_in_batch
 from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
 
 if TYPE_CHECKING:
@@ -75,6 +75,36 @@ def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
     return out
 
 
+def _item_batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
+    """Several items in one request, each then checked as a single create would be."""
+    try:
+        made = endpoint.create_items([p.item for p in group if p.item is not None])
+    except Exception as exc:
+        return [exc for _ in group]
+    if len(made) != len(group) or any(p.item is None for p in group):
+        wrong = SkippableError(
+            f"{endpoint.name}: a batch of {len(group)} items answered {len(made)} results"
+        )
+        return [wrong for _ in group]
+    out: list[Outcome] = []
+    for prepared, item in zip(group, made, strict=True):
+        if isinstance(item, Exception) or prepared.made is None:
+            out.append(item if isinstance(item, Exception) else SkippableError("not an item"))
+            continue
+        try:
+            out.append(prepared.made(item))
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
+def _items_per_batch(ready: int, free: int, most: int) -> int:
+    """How many of ``ready`` items go in one batch: spread over the endpoint's ``free``
+    slots, so that each has a batch and the items' notes start as early as they can; at
+    most ``most``."""
+    return max(1, min(most, -(-ready // max(1, free))))
+
+
 def _rows(
     landed: list[tuple[_Flight, list[StateChange]]],
 ) -> tuple[list[StateChange], list[tuple[int, str | None]]]:
@@ -87,6 +117,7 @@ def _rows(
 
 
 _is_note = rides_in_batch
+_is_item = item_rides_in_batch
 
 
 @dataclass
@@ -131,10 +162,12 @@ class Applier:
             ep: max(1, int(getattr(endpoint, "write_concurrency", 1) or 1))
             for ep, endpoint in self.rt.endpoints.items()
         }
+        endpoints = self.rt.endpoints
         schedule = Schedule(
             actions,
             urgent={ep for ep, limit in limits.items() if limit > 1},
-            batched={ep for ep, endpoint in self.rt.endpoints.items() if endpoint.note_batch > 1},
+            batched={ep for ep, endpoint in endpoints.items() if endpoint.note_batch > 1},
+            items_batched={ep for ep, endpoint in endpoints.items() if endpoint.item_batch > 1},
         )
         progress = Progress(len(actions))
         busy: Counter[str] = Counter()
@@ -201,10 +234,10 @@ class Applier:
         progress: Progress,
         landed: list[tuple[_Flight, list[StateChange]]],
     ) -> None:
-        """Start every write that is ready, up to each endpoint's limit; notes ready together
-        go in one request where the endpoint creates them in batches. The journal entries of
-        all the writes started together are opened in one transaction, before any is sent,
-        and the writes that ``landed`` since the last one are recorded in it."""
+        """Start every write that is ready, up to each endpoint's limit; notes, or items, ready
+        together go in one request where the endpoint creates them in batches. The journal
+        entries of all the writes started together are opened in one transaction, before any
+        is sent, and the writes that ``landed`` since the last one are recorded in it."""
         groups: list[tuple[str, list[_Ready]]] = []
         moved = True
         while moved:  # a write failing before it is sent may make others ready
@@ -223,6 +256,9 @@ class Applier:
                         room = endpoint.note_batch - 1 - len(more)
                         more += schedule.followers([index, *more], room, _is_note)
                         group += self._prepared(schedule, progress, sorted(more))
+                    elif first is not None and first.item is not None and endpoint.item_batch > 1:
+                        free = limits[ep] - busy[ep]
+                        group += self._items(schedule, progress, ep, index, free)
                     if group:
                         groups.append((ep, group))
                         busy[ep] += 1
@@ -238,20 +274,32 @@ class Applier:
         entries = iter(opened)
         for ep, group in groups:
             flights = [_Flight(r.index, r.action, r.kind, next(entries)) for r in group]
+            sent = [r.prepared for r in group]
             if len(group) == 1:
-                future = pools[ep].submit(_one, group[0].prepared)
+                future = pools[ep].submit(_one, sent[0])
+            elif sent[0].item is not None:
+                future = pools[ep].submit(_item_batch, self.rt.endpoints[ep], sent)
             else:
-                future = pools[ep].submit(
-                    _batch, self.rt.endpoints[ep], [r.prepared for r in group]
-                )
+                future = pools[ep].submit(_batch, self.rt.endpoints[ep], sent)
             in_flight[future] = flights
+
+    def _items(
+        self, schedule: Schedule, progress: Progress, ep: str, first: int, free: int
+    ) -> list[_Ready]:
+        """The items to create in one batch with ``first`` (already handed out): ready ones,
+        and those that follow them where the plan makes new items in its order, shared
+        between the endpoint's ``free`` slots."""
+        most = self.rt.endpoints[ep].item_batch
+        size = _items_per_batch(1 + schedule.batchable(ep, most * free, _is_item), free, most)
+        more = schedule.take(ep, size - 1, _is_item)
+        more += schedule.followers([first, *more], size - 1 - len(more), _is_item)
+        return self._prepared(schedule, progress, sorted(more))
 
     def _next(self, schedule: Schedule, ep: str, limit: int, busy: int) -> int | None:
         """The next write to start on ``ep``: the schedule's first ready, except that a full
         batch of notes goes ahead of other writes where several run side by side. A batch
         costs the system more work than a single write, and run beside writes that mostly
-        wait on the network (item creations, two requests each on ShotGrid), that work no
-        longer adds to the run's time."""
+        wait on the network, that work no longer adds to the run's time."""
         batch = self.rt.endpoints[ep].note_batch
         if batch <= 1:
             return schedule.next_for(ep)

@@ -10,7 +10,8 @@ writes to different systems never wait for each other):
 * the notes of one item are created in plan order, so they read in the order they were written;
 * a reordering waits for every change of membership before it (creating or removing items);
 * items are created one by one, in plan order, on an endpoint the plan does not reorder
-  afterwards: a system appends new items in the order their creations finish;
+  afterwards: a system appends new items in the order their creations finish (one batch of
+  them is made in its order, so an item may follow the one before it in a batch);
 * a removal of an item waits for everything before it on that endpoint (its notes' writes
   included, which do not name their item).
 
@@ -98,7 +99,11 @@ class Schedule:
     """The writes of a plan, handed out as their dependencies complete."""
 
     def __init__(
-        self, actions: Sequence[Action], urgent: Collection[str] = (), batched: Collection[str] = ()
+        self,
+        actions: Sequence[Action],
+        urgent: Collection[str] = (),
+        batched: Collection[str] = (),
+        items_batched: Collection[str] = (),
     ) -> None:
         self.actions = actions
         needs = dependencies(actions)
@@ -108,13 +113,14 @@ class Schedule:
             for dep in deps:
                 self._dependents[dep].append(index)
         self._remaining = [set(d) for d in needs]
-        self._chained = _chained_notes(actions)
+        self._chained = {**_chained_notes(actions), **_chained_items(actions)}
         self._started: set[int] = set()
         """Writes handed out before their turn, in a batch after the note they wait for."""
         free = {
             (before, index)
             for index, before in self._chained.items()
-            if actions[index].endpoint in batched and rides_in_batch(actions[index])
+            if (actions[index].endpoint in batched and rides_in_batch(actions[index]))
+            or (actions[index].endpoint in items_batched and item_rides_in_batch(actions[index]))
         }
         chains = _chain_lengths(self._dependents, free)
         self._rank = [-chains[i] if a.endpoint in urgent else 0 for i, a in enumerate(actions)]
@@ -185,6 +191,11 @@ class Schedule:
         """Whether ``most`` writes that are ``wanted`` could go in one batch now on
         ``endpoint``: ready ones and those that may follow them (``followers``), counted
         without handing any out."""
+        return self.batchable(endpoint, most, wanted) >= most
+
+    def batchable(self, endpoint: str, most: int, wanted: Callable[[Action], bool]) -> int:
+        """How many writes that are ``wanted`` could go in batches now on ``endpoint``, up to
+        ``most``: ready ones and those that may follow them (``followers``)."""
         count = 0
         for _, index in self._ready.get(endpoint) or ():
             if not wanted(self.actions[index]):
@@ -202,8 +213,8 @@ class Schedule:
                         count += 1
                         frontier.append(follower)
             if count >= most:
-                return True
-        return False
+                return most
+        return count
 
     def endpoints_ready(self) -> list[str]:
         return [ep for ep, ready in self._ready.items() if ready]
@@ -221,6 +232,11 @@ class Schedule:
 def rides_in_batch(action: Action) -> bool:
     """A note that may ride in a batch (one with files is fetched and sent on its own)."""
     return isinstance(action, CreateNote) and not action.note.attachments
+
+
+def item_rides_in_batch(action: Action) -> bool:
+    """An item that may ride in a batch (one with media is fetched and uploaded on its own)."""
+    return isinstance(action, CreateItem) and not (action.media_source and action.media_item)
 
 
 def _chain_lengths(dependents: list[list[int]], free: set[tuple[int, int]]) -> list[int]:
@@ -247,4 +263,20 @@ def _chained_notes(actions: Sequence[Action]) -> dict[int, int]:
         if before is not None and actions[before].link != action.parent_link:
             out[index] = before
         last[key] = index
+    return out
+
+
+def _chained_items(actions: Sequence[Action]) -> dict[int, int]:
+    """Item creations -> the creation before them on an endpoint the plan does not reorder,
+    which they wait for only to be made after it."""
+    reordered = {a.endpoint for a in actions if isinstance(a, SetOrder)}
+    last: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for index, action in enumerate(actions):
+        if not isinstance(action, CreateItem) or action.endpoint in reordered:
+            continue
+        before = last.get(action.endpoint)
+        if before is not None:
+            out[index] = before
+        last[action.endpoint] = index
     return out

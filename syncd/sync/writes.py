@@ -69,6 +69,10 @@ class Prepared:
     """A note to create, for an endpoint that creates several in one request (``create_notes``);
     ``finish`` then checks what the system made of it, as ``send`` does for one."""
     finish: Callable[[Note], list[StateChange]] | None = None
+    item: NewItem | None = None
+    """An item to create without media, for an endpoint that creates several in one request
+    (``create_items``); ``made`` then checks what the system made of it."""
+    made: Callable[[Item], list[StateChange]] | None = None
 
 
 class Natives:
@@ -143,21 +147,17 @@ class Writes:
         status = None
         if action.status is not None:
             status = self.statuses.to_native(ep, action.status)
+        fetched = bool(action.media_source and action.media_item is not None)
 
-        def send() -> list[StateChange]:
-            media = None
-            what = f"media of {action.item.name!r}"
-            if action.media_source and action.media_item is not None:
-                media = self._fetch(ep, action.media_source, action.media_item, what)
-            new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
-            with self._upload_reported(ep, what, media is not None):
-                created = endpoint.create_item(new)
+        def checked(created: Item, media: LocalMedia | None) -> list[StateChange]:
+            """The state facts of the item the system made, checked against what was asked."""
             changes: list[StateChange] = [Bind(action.link, "item", ep, created.id)]
             problems = []
             if media is not None:
                 if created.media is None:
                     problems.append("the new item shows no media")
                 else:
+                    what = f"media of {action.item.name!r}"
                     self.media.uploaded(ep, created.media.token, media, what)
                     fp = media_fingerprint(ep, replace(created.media, sha256=media.sha256))
                     changes.append(Record(action.link, ep, "media", fp, action.media_gen))
@@ -183,7 +183,20 @@ class Writes:
                 )
             return changes
 
-        return Prepared(send)
+        def send() -> list[StateChange]:
+            media = None
+            what = f"media of {action.item.name!r}"
+            if fetched and action.media_source and action.media_item is not None:
+                media = self._fetch(ep, action.media_source, action.media_item, what)
+            new = NewItem(name=action.item.name, link=action.link, status=status, media=media)
+            with self._upload_reported(ep, what, media is not None):
+                created = endpoint.create_item(new)
+            return checked(created, media)
+
+        if fetched:  # its media is fetched and uploaded on its own
+            return Prepared(send)
+        new = NewItem(name=action.item.name, link=action.link, status=status)
+        return Prepared(send, item=new, made=lambda created: checked(created, None))
 
     def _set_status(self, endpoint: Endpoint, action: SetStatus) -> Prepared:
         ep = action.endpoint

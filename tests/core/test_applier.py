@@ -20,7 +20,7 @@ from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.actions import CreateItem, CreateNote, SetOrder
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
-from syncd.errors import FatalError
+from syncd.errors import FatalError, SkippableError
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor
 from syncd.sync.progress import Progress
@@ -370,3 +370,46 @@ def test_notes_ride_in_batches_and_a_note_with_files_goes_alone(tmp_path: Path) 
         texts = [n.text for n in rig.b.notes.values() if n.item == item.id and n.parent is None]
         assert texts == sorted(texts, key=lambda t: (t.startswith("see"), t))
     assert sum(rig.engine.run(rig.rt).counts.values()) == 0
+
+
+class ItemBatchingEndpoint(SlowEndpoint):
+    """A review that creates items several to a request, in their order; the item named in
+    ``refused`` fails alone, the others of its batch land."""
+
+    item_batch = 5
+
+    def __init__(self, name: str, review: MemoryReview, refused: str = "") -> None:
+        super().__init__(name, review)
+        self.batches: list[list[str]] = []
+        self.refused = refused
+
+    def create_items(self, items: list[Any]) -> list[Any]:
+        self.batches.append([item.name for item in items])
+        return [
+            SkippableError(f"b: {item.name} refused")
+            if item.name == self.refused
+            else self.create_item(item)
+            for item in items
+        ]
+
+
+def test_items_are_shared_between_the_slots_and_one_refused_fails_alone(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, concurrency=3)
+    rig.ep_b = ItemBatchingEndpoint("b", rig.b, refused="sh004")
+    rig.ep_b.write_concurrency = 3
+    rig.rt.endpoints["b"] = rig.ep_b
+    rig.seed(items=12, notes=1)
+    result = rig.engine.run(rig.rt)
+    assert [len(batch) for batch in rig.ep_b.batches] == [4, 4, 4], "spread over 3 slots"
+    refused = [p for p in result.failures if p.message.startswith("create_item")]
+    assert len(refused) == 1 and "sh004 refused" in refused[0].message
+    assert all("an earlier write failed" in p.message for p in result.failures[1:])
+    names = [i.name for i in rig.b.items]
+    assert sorted(names) == [f"sh{i:03d}" for i in range(12) if i != 4]
+    assert sum(1 for n in rig.b.notes.values()) == 2 * 11, "the refused item's notes wait"
+    rig.ep_b.refused = ""
+    again = rig.engine.run(rig.rt)
+    assert again.outcome == "ok", again.failures
+    assert sorted(i.name for i in rig.b.items) == [f"sh{i:03d}" for i in range(12)]
+    assert [i.name for i in rig.b.items] == [f"sh{i:03d}" for i in range(12)], "in a's order"
+    rig.store.dispose()

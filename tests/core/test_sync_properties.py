@@ -5,11 +5,11 @@ real (SQLite) state database. Every note a user writes carries a unique token, s
 runs we can check the two promises users rely on: every note that was not deleted (with deletes
 on) exists exactly once on every endpoint, and every endpoint shows the same review.
 
-Writes go out three at a time per endpoint, and complete in an order hypothesis chooses, one or
-several at once (``SteppedDispatch``): out-of-order answers, failures among writes in flight, and
-crashes that leave other writes in flight landed or not, as a killed process would. One side
-creates notes in batches (``BatchingEndpoint``): a fault fails, loses the answer of, or kills
-a whole batch at once.
+Writes go out three at a time per endpoint (two on the side that batches), and complete in an
+order hypothesis chooses, one or several at once (``SteppedDispatch``): out-of-order answers,
+failures among writes in flight, and crashes that leave other writes in flight landed or not,
+as a killed process would. One side creates notes and items in batches (``BatchingEndpoint``):
+a fault fails, loses the answer of, or kills a whole batch at once.
 """
 
 from __future__ import annotations
@@ -70,11 +70,35 @@ class DefaultStatusFirst(MemoryEndpoint):
 
 
 class BatchingEndpoint(MemoryEndpoint):
-    """As a system with a batch call (ShotGrid's): up to three notes in one request, made in
-    order, all or none. A fault before the request makes none; one after it (a lost answer, a
-    kill) comes once all have landed; a batch the system refuses goes note by note."""
+    """As a system with a batch call (ShotGrid's): up to three notes, or three items, in one
+    request, made in order, all or none. A fault before the request makes none; one after it
+    (a lost answer, a kill) comes once all have landed; a batch the system refuses goes one by
+    one."""
 
     note_batch = 3
+    item_batch = 3
+
+    def create_items(self, items: list[NewItem]) -> list[Item | Exception]:
+        self._guard("create_items", "before")
+        fault, self.review.fault = self.review.fault, None  # one request: one chance to fail
+        before = list(self.review.items)
+        try:
+            made: list[Item | Exception] = [self.create_item(item) for item in items]
+        except SyncdError:
+            self.review.items = before  # the transaction rolled back
+            made = []
+        finally:
+            self.review.fault = fault
+        if not made:
+            out: list[Item | Exception] = []
+            for item in items:
+                try:
+                    out.append(self.create_item(item))
+                except SyncdError as exc:
+                    out.append(exc)
+            return out
+        self._guard("create_items", "after")
+        return made
 
     def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
         self._guard("create_notes", "before")
@@ -195,7 +219,8 @@ class ReviewSync(RuleBasedStateMachine):
             media_dir=self.tmp / "media",
         )
         for endpoint in self.rt.endpoints.values():
-            endpoint.write_concurrency = 3
+            # the batching side has fewer slots than new items, so that items share batches
+            endpoint.write_concurrency = 2 if endpoint.item_batch else 3
         self.order = random.Random(0)
         self.engine = Engine(self.store, dispatch=lambda: SteppedDispatch(self.order))
         self.synced_clean = False

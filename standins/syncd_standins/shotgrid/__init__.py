@@ -190,7 +190,8 @@ class ShotGridStandIn(Rpc, Uploads):
         after_commit: bool = False,
     ) -> None:
         """Answer the next ``count`` requests (of ``method``, if given) with HTTP ``status``;
-        ``after_commit``: an upload is handled first, then its answer is lost in an error."""
+        ``after_commit``: the request (an RPC call or an upload) is handled first, then its
+        answer is lost in that error."""
         with self._lock:
             queue = self._fail_after if after_commit else self._fail_queue
             queue.extend([(status, method)] * count)

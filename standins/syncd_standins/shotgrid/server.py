@@ -343,6 +343,10 @@ def _make_handler(standin: ShotGridStandIn) -> type[BaseHTTPRequestHandler]:
                     "message": f"Stand-in error: {exc!r}",
                     "error_code": 100,
                 }
+            lost = standin._failed_after(method)
+            if lost is not None:  # handled, its answer lost on the way back
+                self._send(lost, f"Simulated HTTP {lost}".encode(), "text/plain")
+                return
             self._send(200, json.dumps(result).encode("utf-8"))
 
         def do_GET(self) -> None:

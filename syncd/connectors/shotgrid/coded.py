@@ -79,3 +79,23 @@ class CodedVersions:
     def landed(self, code: str, known: set[int]) -> dict[str, Any] | None:
         """The Version a create of ``code`` made, sent when ``known`` were there."""
         return next((r for r in self.find(code) if r["id"] not in known), None)
+
+    def landed_all(
+        self, codes: list[str], known: dict[str, set[int]], names: list[str]
+    ) -> list[dict[str, Any] | None]:
+        """The Versions a batch creating ``codes`` (each once) made, in order, read with
+        ``names``; None for one it did not make."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(codes), CODES_PER_LOOKUP):
+            chunk = codes[start : start + CODES_PER_LOOKUP]
+            filters = [["project", "is", self.project], ["code", "in", chunk]]
+            for row in self.queries.find("Version", filters, names):
+                found.setdefault(row.get("code"), []).append(row)
+        out = []
+        for code in codes:
+            new = sorted(
+                (r for r in found.get(code, []) if r["id"] not in known[code]),
+                key=lambda r: r["id"],
+            )
+            out.append(new[0] if new else None)
+        return out

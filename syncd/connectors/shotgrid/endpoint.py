@@ -42,7 +42,7 @@ from syncd.core.model import (
     NewItem,
     Snapshot,
 )
-from syncd.errors import NotFound, SyncdError
+from syncd.errors import FatalError, NotFound, RetriableError, SkippableError, SyncdError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
@@ -51,6 +51,9 @@ class ShotGridEndpoint(ShotGridNotes):
     capabilities = Capabilities.everything(has_cursor=True)
     note_batch = 50
     """Notes and Replies created per ``batch`` request (one transaction on the site)."""
+    item_batch = 50
+    """Versions created per ``batch`` request; their connections to the playlist go in a
+    second one."""
 
     def __init__(
         self,
@@ -193,13 +196,13 @@ class ShotGridEndpoint(ShotGridNotes):
 
     # -- writing: items ------------------------------------------------------------------------
     def create_item(self, item: NewItem) -> Item:
-        data: dict[str, Any] = {"code": item.name, "project": link("Project", self.project_id)}
-        if item.status is not None:
-            data[self.fields.status] = item.status
         known = self.coded.before(item.name)
         names = version_fields(self.fields)
         version = self.calls.create(
-            "Version", data, names, landed=lambda: self.coded.landed(item.name, known)
+            "Version",
+            self._version_data(item),
+            names,
+            landed=lambda: self.coded.landed(item.name, known),
         )
         self.coded.made(item.name, version["id"])
         try:
@@ -208,31 +211,161 @@ class ShotGridEndpoint(ShotGridNotes):
             self._connect_version(version["id"], item.name)
         except Exception:
             # No half-created Version: one without its movie or outside the playlist is litter.
-            with contextlib.suppress(SyncdError):
-                self.calls.delete("Version", version["id"])
+            self._drop_version(version["id"])
             raise
-        if item.media is None and all(name in version for name in names):
-            # the site's answer to the create is the Version as it holds it: no read back
+        if item.media is None:
+            return self._made(version)
+        return self._item(version["id"])
+
+    def create_items(self, items: list[NewItem]) -> list[Item | Exception]:
+        """Versions in one ``batch`` (one transaction), then their connections in another.
+
+        A batch whose answer is lost is looked for as a single create is (the project's
+        Versions of its codes that were not there before it was sent); a batch the site
+        refuses goes item by item, so that the one at fault fails alone. A Version whose
+        connection to the playlist cannot be made is deleted again and reported."""
+        codes = [item.name for item in items]
+        if len(items) < 2 or len(set(codes)) < len(codes) or any(i.media for i in items):
+            return [self._one_item(item) for item in items]
+        known = {code: self.coded.before(code) for code in codes}
+        names = version_fields(self.fields)
+        requests = [
+            {
+                "request_type": "create",
+                "entity_type": "Version",
+                "data": self._version_data(item),
+                "return_fields": names,
+            }
+            for item in items
+        ]
+
+        def landed() -> list[dict[str, Any] | None] | None:
+            found = self.coded.landed_all(codes, known, names)
+            return found if any(row is not None for row in found) else None
+
+        try:
+            rows: list[dict[str, Any] | None] = list(
+                self.calls.batch_create(requests, landed=landed)
+            )
+        except SkippableError:
+            return [self._one_item(item) for item in items]
+        if len(rows) != len(items):
+            raise SkippableError(
+                f"{self.name}: a batch of {len(items)} Versions answered {len(rows)} rows"
+            )
+        made: dict[int, Item | Exception] = {}
+        versions: list[tuple[int, NewItem, dict[str, Any]]] = []
+        for n, (item, row) in enumerate(zip(items, rows, strict=True)):
+            if row is None:
+                made[n] = RetriableError(
+                    f"{self.name}: the batch's answer was lost and Version {item.name!r} is "
+                    "not there"
+                )
+                continue
+            self.coded.made(item.name, row["id"])
+            versions.append((n, item, row))
+        connected = self._connect_versions([(item, row) for _, item, row in versions])
+        for (n, _, _), result in zip(versions, connected, strict=True):
+            made[n] = result
+        return [made[n] for n in range(len(items))]
+
+    def _one_item(self, item: NewItem) -> Item | Exception:
+        try:
+            return self.create_item(item)
+        except SyncdError as exc:
+            return exc
+
+    def _version_data(self, item: NewItem) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": item.name, "project": link("Project", self.project_id)}
+        if item.status is not None:
+            data[self.fields.status] = item.status
+        return data
+
+    def _made(self, version: dict[str, Any]) -> Item:
+        """The item a created Version is: the site's answer to the create is the Version as
+        it holds it, unless it left out a field asked for (then it is read back)."""
+        if all(name in version for name in version_fields(self.fields)):
             self._remember(version)
             return item_from_row(version, self.fields)
         return self._item(version["id"])
+
+    def _drop_version(self, version_id: int) -> None:
+        with contextlib.suppress(SyncdError):
+            self.calls.delete("Version", version_id)
 
     def expect_creates(self, names: list[str]) -> None:
         self.places.announce(names)
         self.coded.expect(names)
 
-    def _connect_version(self, version_id: int, code: str) -> None:
-        data = {
+    def _connection_data(self, version_id: int, code: str) -> dict[str, Any]:
+        return {
             "playlist": link("Playlist", self.playlist_id()),
             "version": link("Version", version_id),
             self.fields.sort_order: self.places.next(code),
         }
 
+    def _connect_version(self, version_id: int, code: str) -> None:
+        data = self._connection_data(version_id, code)
+
         def landed() -> dict[str, Any] | None:
-            rows = self.queries.connections(self.playlist_id())
-            return next((r for r in rows if r["version"]["id"] == version_id), None)
+            return self._connected([version_id])[0]
 
         self.calls.create("PlaylistVersionConnection", data, landed=landed)
+
+    def _connected(self, version_ids: list[int]) -> list[dict[str, Any] | None]:
+        """The playlist's connection of each Version, or None where it has none."""
+        rows = self.queries.connections(self.playlist_id())
+        by_version = {r["version"]["id"]: r for r in rows}
+        return [by_version.get(version_id) for version_id in version_ids]
+
+    def _connect_versions(
+        self, versions: list[tuple[NewItem, dict[str, Any]]]
+    ) -> list[Item | Exception]:
+        """Connect new Versions to the playlist in one ``batch``: the items they are, or why
+        one is not (its Version then deleted again)."""
+        if not versions:
+            return []
+        ids = [row["id"] for _, row in versions]
+        requests = [
+            {
+                "request_type": "create",
+                "entity_type": "PlaylistVersionConnection",
+                "data": self._connection_data(row["id"], item.name),
+            }
+            for item, row in versions
+        ]
+
+        def landed() -> list[dict[str, Any] | None] | None:
+            found = self._connected(ids)
+            return found if any(row is not None for row in found) else None
+
+        connections: list[dict[str, Any] | None]
+        try:
+            connections = list(self.calls.batch_create(requests, landed=landed))
+            if len(connections) != len(versions):
+                raise SkippableError(f"{self.name}: a batch of connections answered wrongly")
+        except FatalError:
+            for version_id in ids:
+                self._drop_version(version_id)
+            raise
+        except SyncdError:
+            try:  # what the failed batch made, before any connection is sent again
+                connections = self._connected(ids)
+            except SyncdError as exc:
+                for version_id in ids:
+                    self._drop_version(version_id)
+                return [exc for _ in versions]
+        out: list[Item | Exception] = []
+        for (item, row), connection in zip(versions, connections, strict=True):
+            try:
+                if connection is None:
+                    self._connect_version(row["id"], item.name)
+            except SyncdError as exc:
+                self._drop_version(row["id"])
+                out.append(exc)
+                continue
+            out.append(self._made(row))
+        return out
 
     def set_status(self, item_id: str, status: str) -> Item:
         self.calls.update("Version", int(item_id), {self.fields.status: status})
