@@ -52,50 +52,48 @@ def _one(prepared: Prepared) -> list[Outcome]:
         return [exc]
 
 
-def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
-    """Several notes in one request, each then checked as a single create would be."""
+def _together(
+    name: str,
+    what: str,
+    asked: list[Any],
+    create: Callable[[list[Any]], list[Any]],
+    checks: list[Callable[[Any], list[StateChange]] | None],
+) -> list[Outcome]:
+    """Several creates (``asked``, one per write) in one request, each answer then checked
+    as a single create's would be (``checks``)."""
     try:
-        made = endpoint.create_notes([p.note for p in group if p.note is not None])
+        made = create([a for a in asked if a is not None])
     except Exception as exc:
-        return [exc for _ in group]
-    if len(made) != len(group) or any(p.note is None for p in group):
+        return [exc for _ in asked]
+    if len(made) != len(asked) or any(a is None for a in asked):
         wrong = SkippableError(
-            f"{endpoint.name}: a batch of {len(group)} notes answered {len(made)} results"
+            f"{name}: a batch of {len(asked)} {what} answered {len(made)} results"
         )
-        return [wrong for _ in group]
+        return [wrong for _ in asked]
     out: list[Outcome] = []
-    for prepared, note in zip(group, made, strict=True):
-        if isinstance(note, Exception) or prepared.finish is None:
-            out.append(note if isinstance(note, Exception) else SkippableError("not a note"))
+    for check, answer in zip(checks, made, strict=True):
+        if isinstance(answer, Exception) or check is None:
+            out.append(answer if isinstance(answer, Exception) else SkippableError(f"not {what}"))
             continue
         try:
-            out.append(prepared.finish(note))
+            out.append(check(answer))
         except Exception as exc:
             out.append(exc)
     return out
+
+
+def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
+    """Several notes in one request."""
+    asked = [p.note for p in group]
+    checks = [p.finish for p in group]
+    return _together(endpoint.name, "notes", asked, endpoint.create_notes, checks)  # type: ignore[arg-type]
 
 
 def _item_batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
-    """Several items in one request, each then checked as a single create would be."""
-    try:
-        made = endpoint.create_items([p.item for p in group if p.item is not None])
-    except Exception as exc:
-        return [exc for _ in group]
-    if len(made) != len(group) or any(p.item is None for p in group):
-        wrong = SkippableError(
-            f"{endpoint.name}: a batch of {len(group)} items answered {len(made)} results"
-        )
-        return [wrong for _ in group]
-    out: list[Outcome] = []
-    for prepared, item in zip(group, made, strict=True):
-        if isinstance(item, Exception) or prepared.made is None:
-            out.append(item if isinstance(item, Exception) else SkippableError("not an item"))
-            continue
-        try:
-            out.append(prepared.made(item))
-        except Exception as exc:
-            out.append(exc)
-    return out
+    """Several items in one request."""
+    asked = [p.item for p in group]
+    checks = [p.made for p in group]
+    return _together(endpoint.name, "items", asked, endpoint.create_items, checks)  # type: ignore[arg-type]
 
 
 def _items_per_batch(ready: int, free: int, most: int) -> int:
