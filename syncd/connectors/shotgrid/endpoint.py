@@ -23,8 +23,10 @@ from syncd.connectors.shotgrid.client import Fields, ShotGridCalls, playlist_key
 from syncd.connectors.shotgrid.coded import CodedVersions
 from syncd.connectors.shotgrid.connection import Connector
 from syncd.connectors.shotgrid.feed import EVENT_FIELDS, EventCursor, Scope, touched_by
+from syncd.connectors.shotgrid.membership import Membership
+from syncd.connectors.shotgrid.movies import VersionMovies
 from syncd.connectors.shotgrid.notes import ShotGridNotes
-from syncd.connectors.shotgrid.order import Places, reorder, top_of
+from syncd.connectors.shotgrid.order import Places, top_of
 from syncd.connectors.shotgrid.playlist import NotCreatedYet, resolve_playlist
 from syncd.connectors.shotgrid.review import Review
 from syncd.connectors.shotgrid.rows import (
@@ -43,8 +45,6 @@ from syncd.core.model import (
     Snapshot,
 )
 from syncd.errors import FatalError, NotFound, RetriableError, SkippableError, SyncdError
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class ShotGridEndpoint(ShotGridNotes):
@@ -93,9 +93,13 @@ class ShotGridEndpoint(ShotGridNotes):
             client=client,
         )
         self.queries = Queries(self.calls)
+        self.movies = VersionMovies(self.calls, self.fields)
         self.coded = CodedVersions(name, self.queries, self.project_id)
         self.places = Places(
             lambda: top_of(self.queries.connections(self.playlist_id()), self.fields.sort_order)
+        )
+        self.membership = Membership(
+            name, self.calls, self.queries, self.fields, self.places, self.playlist_id
         )
         self.sleep = sleep
         self.clock = clock
@@ -207,8 +211,8 @@ class ShotGridEndpoint(ShotGridNotes):
         self.coded.made(item.name, version["id"])
         try:
             if item.media is not None:
-                self._upload(version["id"], item.media)
-            self._connect_version(version["id"], item.name)
+                self.movies.upload(version["id"], item.media, self.media_attempts)
+            self.membership.connect(version["id"], item.name)
         except Exception:
             # No half-created Version: one without its movie or outside the playlist is litter.
             self._drop_version(version["id"])
@@ -297,74 +301,24 @@ class ShotGridEndpoint(ShotGridNotes):
         self.places.announce(names)
         self.coded.expect(names)
 
-    def _connection_data(self, version_id: int, code: str) -> dict[str, Any]:
-        return {
-            "playlist": link("Playlist", self.playlist_id()),
-            "version": link("Version", version_id),
-            self.fields.sort_order: self.places.next(code),
-        }
-
-    def _connect_version(self, version_id: int, code: str) -> None:
-        data = self._connection_data(version_id, code)
-
-        def landed() -> dict[str, Any] | None:
-            return self._connected([version_id])[0]
-
-        self.calls.create("PlaylistVersionConnection", data, landed=landed)
-
-    def _connected(self, version_ids: list[int]) -> list[dict[str, Any] | None]:
-        """The playlist's connection of each Version, or None where it has none."""
-        rows = self.queries.connections(self.playlist_id())
-        by_version = {r["version"]["id"]: r for r in rows}
-        return [by_version.get(version_id) for version_id in version_ids]
-
     def _connect_versions(
         self, versions: list[tuple[NewItem, dict[str, Any]]]
     ) -> list[Item | Exception]:
         """Connect new Versions to the playlist in one ``batch``: the items they are, or why
         one is not (its Version then deleted again)."""
-        if not versions:
-            return []
-        ids = [row["id"] for _, row in versions]
-        requests = [
-            {
-                "request_type": "create",
-                "entity_type": "PlaylistVersionConnection",
-                "data": self._connection_data(row["id"], item.name),
-            }
-            for item, row in versions
-        ]
-
-        def landed() -> list[dict[str, Any] | None] | None:
-            found = self._connected(ids)
-            return found if any(row is not None for row in found) else None
-
-        connections: list[dict[str, Any] | None]
         try:
-            connections = list(self.calls.batch_create(requests, landed=landed))
-            if len(connections) != len(versions):
-                raise SkippableError(f"{self.name}: a batch of connections answered wrongly")
+            failed = self.membership.connect_all([(row["id"], item.name) for item, row in versions])
         except FatalError:
-            for version_id in ids:
-                self._drop_version(version_id)
-            raise
-        except SyncdError:
-            try:  # what the failed batch made, before any connection is sent again
-                connections = self._connected(ids)
-            except SyncdError as exc:
-                for version_id in ids:
-                    self._drop_version(version_id)
-                return [exc for _ in versions]
-        out: list[Item | Exception] = []
-        for (item, row), connection in zip(versions, connections, strict=True):
-            try:
-                if connection is None:
-                    self._connect_version(row["id"], item.name)
-            except SyncdError as exc:
+            for _, row in versions:
                 self._drop_version(row["id"])
-                out.append(exc)
-                continue
-            out.append(self._made(row))
+            raise
+        out: list[Item | Exception] = []
+        for (_, row), error in zip(versions, failed, strict=True):
+            if error is None:
+                out.append(self._made(row))
+            else:
+                self._drop_version(row["id"])
+                out.append(error)
         return out
 
     def set_status(self, item_id: str, status: str) -> Item:
@@ -372,79 +326,8 @@ class ShotGridEndpoint(ShotGridNotes):
         return self._item(int(item_id))
 
     def set_media(self, item_id: str, media: LocalMedia) -> Item:
-        self._upload(int(item_id), media)
+        self.movies.upload(int(item_id), media, self.media_attempts)
         return self._item(int(item_id))
-
-    def _upload(self, version_id: int, media: LocalMedia) -> None:
-        """The movie into the media field, then its thumbnail into ``image``.
-
-        An upload is tried up to ``media_attempts`` times; after a failed attempt the field
-        is read before sending again (an attempt whose answer was lost counts as done). Any
-        other Attachment the upload made (a lost answer's copy) is deleted afterwards, all of
-        them when the upload failed, so that no half-made file stays on the Version.
-        """
-        before = self._attachments_of(version_id)
-
-        def landed() -> int | None:
-            row = self.calls.find_one("Version", [["id", "is", version_id]], [self.fields.media])
-            held = (row or {}).get(self.fields.media)
-            held_id = held.get("id") if isinstance(held, dict) else None
-            known = before or set()
-            return int(held_id) if held_id is not None and int(held_id) not in known else None
-
-        try:
-            held = self.calls.upload(
-                "Version",
-                version_id,
-                str(media.path),
-                landed=landed,
-                attempts=self.media_attempts,
-                field_name=self.fields.media,
-                display_name=media.filename,
-            )
-        except SyncdError as exc:
-            dropped = self._drop_attachments(version_id, before)
-            if dropped:
-                many = len(dropped) > 1
-                raise type(exc)(
-                    f"{exc}; the Attachment{'s' if many else ''} "
-                    f"{', '.join(map(str, dropped))} it left half made "
-                    f"{'were' if many else 'was'} deleted"
-                ) from exc
-            raise
-        if before is not None:
-            self._drop_attachments(version_id, before | {int(held)})
-        # ShotGrid's ``image``: the small picture made once for the media (a movie's poster
-        # frame), never the whole file
-        thumbnail = media.thumbnail
-        if thumbnail is None and media.path.suffix.lower() in IMAGE_SUFFIXES:
-            thumbnail = media.path
-        if thumbnail is not None:
-            self.calls.upload_thumbnail("Version", version_id, str(thumbnail))
-
-    def _attachments_of(self, version_id: int) -> set[int] | None:
-        """Ids of the Attachments linked to a Version (None when the site cannot say)."""
-        try:
-            rows = self.calls.find(
-                "Attachment", [["attachment_links", "is", link("Version", version_id)]], ["id"]
-            )
-        except SyncdError:
-            return None
-        return {int(r["id"]) for r in rows}
-
-    def _drop_attachments(self, version_id: int, keep: set[int] | None) -> list[int]:
-        """Delete the Attachments of a Version that are not in ``keep``; the ids deleted."""
-        if keep is None:
-            return []
-        extra = sorted((self._attachments_of(version_id) or set()) - keep)
-        dropped = []
-        for attachment_id in extra:
-            try:
-                self.calls.delete("Attachment", attachment_id)
-            except SyncdError:
-                continue  # best effort: the upload's own failure is what gets reported
-            dropped.append(attachment_id)
-        return dropped
 
     def _item(self, version_id: int) -> Item:
         rows = self.queries.versions([version_id])
@@ -454,42 +337,7 @@ class ShotGridEndpoint(ShotGridNotes):
         return item_from_row(rows[0], self.fields)
 
     def set_order(self, item_ids: list[str]) -> list[str]:
-        """Write the sort orders that differ, then read the order back; a playlist already in
-        the asked order costs the one read."""
-        field = self.fields.sort_order
-        rows = self.queries.connections(self.playlist_id())
-        requests = [
-            {
-                "request_type": "update",
-                "entity_type": "PlaylistVersionConnection",
-                "entity_id": row["id"],
-                "data": {field: sort_order},
-            }
-            for row, sort_order in reorder(rows, item_ids, field)
-        ]
-        if requests:
-            self.calls.batch(requests)
-            self.places.reset()
-            rows = self.queries.connections(self.playlist_id())
-        held: list[str] = []
-        for row in rows:
-            version = str(row["version"]["id"])
-            if version not in held:
-                held.append(version)
-        return held
+        return self.membership.set_order(item_ids)
 
     def delete_item(self, item_id: str) -> None:
-        rows = self.queries.connections(self.playlist_id())
-        doomed = [r for r in rows if str(r["version"]["id"]) == item_id]
-        if not doomed:
-            raise NotFound(f"{self.name}: Version {item_id} is not in the playlist")
-        self.calls.batch(
-            [
-                {
-                    "request_type": "delete",
-                    "entity_type": "PlaylistVersionConnection",
-                    "entity_id": r["id"],
-                }
-                for r in doomed
-            ],
-        )
+        self.membership.remove(item_id)
