@@ -24,14 +24,16 @@ from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from syncd.connectors.base import Endpoint
 from syncd.core.actions import Action, Bind, CreateItem, CreateNote, Problem, StateChange, label
-from syncd.errors import FatalError, RetriableError, SkippableError, SyncdError
+from syncd.errors import FatalError, RetriableError, SyncdError
 from syncd.state.store import StateStore
+from syncd.sync.batches import Outcome, item_batch, items_per_batch, note_batch, one
 from syncd.sync.dispatch import Dispatch
+from syncd.sync.natives import Natives
+from syncd.sync.prepared import LandedWrong, Prepared
 from syncd.sync.progress import LOG_PROGRESS_EVERY, PROGRESS_FROM, STORE_PROGRESS_EVERY, Progress
 from syncd.sync.schedule import Schedule, item_rides_in_batch, rides_in_batch
-from syncd.sync.writes import LandedWrong, Natives, Prepared, Writes
+from syncd.sync.writes import Writes
 
 if TYPE_CHECKING:
     from syncd.sync.engine import MappingRuntime
@@ -39,68 +41,6 @@ if TYPE_CHECKING:
 
 _CREATES = (CreateItem, CreateNote)
 """Writes whose failure can hide a landing: what they made is looked for in the next run."""
-
-
-Outcome = list[StateChange] | Exception
-"""What one write came to: the state facts it established, or why it did not land."""
-
-
-def _one(prepared: Prepared) -> list[Outcome]:
-    try:
-        return [prepared.send()]
-    except Exception as exc:  # recorded by the applying thread, as the write's outcome
-        return [exc]
-
-
-def _together(
-    name: str,
-    what: str,
-    asked: list[Any],
-    create: Callable[[list[Any]], list[Any]],
-    checks: list[Callable[[Any], list[StateChange]] | None],
-) -> list[Outcome]:
-    """Several creates (``asked``, one per write) in one request, each answer then checked
-    as a single create's would be (``checks``)."""
-    try:
-        made = create([a for a in asked if a is not None])
-    except Exception as exc:
-        return [exc for _ in asked]
-    if len(made) != len(asked) or any(a is None for a in asked):
-        wrong = SkippableError(
-            f"{name}: a batch of {len(asked)} {what} answered {len(made)} results"
-        )
-        return [wrong for _ in asked]
-    out: list[Outcome] = []
-    for check, answer in zip(checks, made, strict=True):
-        if isinstance(answer, Exception) or check is None:
-            out.append(answer if isinstance(answer, Exception) else SkippableError(f"not {what}"))
-            continue
-        try:
-            out.append(check(answer))
-        except Exception as exc:
-            out.append(exc)
-    return out
-
-
-def _batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
-    """Several notes in one request."""
-    asked = [p.note for p in group]
-    checks = [p.finish for p in group]
-    return _together(endpoint.name, "notes", asked, endpoint.create_notes, checks)  # type: ignore[arg-type]
-
-
-def _item_batch(endpoint: Endpoint, group: list[Prepared]) -> list[Outcome]:
-    """Several items in one request."""
-    asked = [p.item for p in group]
-    checks = [p.made for p in group]
-    return _together(endpoint.name, "items", asked, endpoint.create_items, checks)  # type: ignore[arg-type]
-
-
-def _items_per_batch(ready: int, free: int, most: int) -> int:
-    """How many of ``ready`` items go in one batch: spread over the endpoint's ``free``
-    slots, so that each has a batch and the items' notes start as early as they can; at
-    most ``most``."""
-    return max(1, min(most, -(-ready // max(1, free))))
 
 
 def _rows(
@@ -274,11 +214,11 @@ class Applier:
             flights = [_Flight(r.index, r.action, r.kind, next(entries)) for r in group]
             sent = [r.prepared for r in group]
             if len(group) == 1:
-                future = pools[ep].submit(_one, sent[0])
+                future = pools[ep].submit(one, sent[0])
             elif sent[0].item is not None:
-                future = pools[ep].submit(_item_batch, self.rt.endpoints[ep], sent)
+                future = pools[ep].submit(item_batch, self.rt.endpoints[ep], sent)
             else:
-                future = pools[ep].submit(_batch, self.rt.endpoints[ep], sent)
+                future = pools[ep].submit(note_batch, self.rt.endpoints[ep], sent)
             in_flight[future] = flights
 
     def _items(
@@ -288,7 +228,7 @@ class Applier:
         and those that follow them where the plan makes new items in its order, shared
         between the endpoint's ``free`` slots."""
         most = self.rt.endpoints[ep].item_batch
-        size = _items_per_batch(1 + schedule.batchable(ep, most * free, _is_item), free, most)
+        size = items_per_batch(1 + schedule.batchable(ep, most * free, _is_item), free, most)
         more = schedule.take(ep, size - 1, _is_item)
         more += schedule.followers([first, *more], size - 1 - len(more), _is_item)
         return self._prepared(schedule, progress, sorted(more))

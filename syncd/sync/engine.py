@@ -47,9 +47,10 @@ from syncd.sync.applier import Applier
 from syncd.sync.dispatch import Dispatch
 from syncd.sync.doubts import READ_AGAIN, doubted_items, unshown
 from syncd.sync.media import MediaBroker
+from syncd.sync.natives import Natives
 from syncd.sync.results import RunMonitor, RunResult
 from syncd.sync.unplaced import report_unplaced
-from syncd.sync.writes import Natives, Writes
+from syncd.sync.writes import Writes
 
 log = structlog.get_logger("syncd.engine")
 

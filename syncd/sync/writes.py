@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from syncd.connectors.base import Endpoint
 from syncd.core.actions import (
@@ -44,64 +43,14 @@ from syncd.core.fingerprints import (
 from syncd.core.model import Attachment, Item, LocalMedia, NewItem, NewNote, Note, NoteContent
 from syncd.core.people import PeopleTable
 from syncd.core.policy import Policy
-from syncd.core.recorded import ORDER_LINK, Recorded
+from syncd.core.recorded import ORDER_LINK
 from syncd.core.statuses import StatusTable
 from syncd.core.verify import content_mismatch, note_mismatch, order_mismatch
 from syncd.errors import NotFound, SkippableError, SyncdError
 from syncd.sync.media import MediaBroker
+from syncd.sync.natives import Natives
 from syncd.sync.notefiles import NoteFiles, same_words
-
-
-class LandedWrong(SkippableError):
-    """The system holds something other than what was asked; ``changes`` say what it holds."""
-
-    def __init__(self, message: str, changes: list[StateChange] | None = None) -> None:
-        super().__init__(message)
-        self.changes = changes or []
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    send: Callable[[], list[StateChange]]
-    intent: dict[str, Any] | None = None
-    """What the journal keeps before a create is sent, to recognise it if the answer is lost."""
-    note: NewNote | None = None
-    """A note to create, for an endpoint that creates several in one request (``create_notes``);
-    ``finish`` then checks what the system made of it, as ``send`` does for one."""
-    finish: Callable[[Note], list[StateChange]] | None = None
-    item: NewItem | None = None
-    """An item to create without media, for an endpoint that creates several in one request
-    (``create_items``); ``made`` then checks what the system made of it."""
-    made: Callable[[Item], list[StateChange]] | None = None
-
-
-class Natives:
-    """Native ids per (link, endpoint), kept current while a plan is applied."""
-
-    def __init__(self, recorded: Recorded) -> None:
-        self.map: dict[tuple[str, str], str] = {}
-        for link in recorded.links.values():
-            for ep, native in link.members.items():
-                self.map[(link.id, ep)] = native
-
-    def apply(self, changes: list[StateChange]) -> None:
-        for change in changes:
-            if isinstance(change, Bind):
-                self.map[(change.link, change.endpoint)] = change.native
-            elif isinstance(change, Unbind):
-                self.map.pop((change.link, change.endpoint), None)
-
-    def get(self, link: str | None, ep: str) -> str | None:
-        return None if link is None else self.map.get((link, ep))
-
-    def require(self, link: str | None, ep: str, what: str) -> str:
-        native = self.get(link, ep)
-        if native is None:
-            raise SkippableError(
-                f"skipped: the {what} it belongs to does not exist on {ep} "
-                "(an earlier write failed)"
-            )
-        return native
+from syncd.sync.prepared import LandedWrong, Prepared
 
 
 @dataclass
