@@ -15,6 +15,7 @@ a fault fails, loses the answer of, or kills a whole batch at once.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import random
 import re
@@ -79,47 +80,36 @@ class BatchingEndpoint(MemoryEndpoint):
     item_batch = 3
 
     def create_items(self, items: list[NewItem]) -> list[Item | Exception]:
-        self._guard("create_items", "before")
-        fault, self.review.fault = self.review.fault, None  # one request: one chance to fail
-        before = list(self.review.items)
-        try:
-            made: list[Item | Exception] = [self.create_item(item) for item in items]
-        except SyncdError:
-            self.review.items = before  # the transaction rolled back
-            made = []
-        finally:
-            self.review.fault = fault
-        if not made:
-            out: list[Item | Exception] = []
-            for item in items:
-                try:
-                    out.append(self.create_item(item))
-                except SyncdError as exc:
-                    out.append(exc)
-            return out
-        self._guard("create_items", "after")
-        return made
+        return self._all_or_none("create_items", "items", items, self.create_item)
 
     def create_notes(self, notes: list[NewNote]) -> list[Note | Exception]:
-        self._guard("create_notes", "before")
+        return self._all_or_none("create_notes", "notes", notes, self.create_note)
+
+    def _all_or_none(
+        self, call: str, table: str, asked: list[Any], create: Callable[[Any], Any]
+    ) -> list[Any]:
+        """``create`` each of ``asked`` in one request: a transaction over the review's
+        ``table`` (its items or its notes), rolled back when any create fails, and the
+        creates then sent one by one."""
+        self._guard(call, "before")
         fault, self.review.fault = self.review.fault, None  # one request: one chance to fail
-        before = dict(self.review.notes)
+        before = copy.copy(getattr(self.review, table))
         try:
-            made: list[Note | Exception] = [self.create_note(note) for note in notes]
+            made = [create(one) for one in asked]
         except SyncdError:
-            self.review.notes = before  # the transaction rolled back
+            setattr(self.review, table, before)  # the transaction rolled back
             made = []
         finally:
             self.review.fault = fault
         if not made:
-            out: list[Note | Exception] = []
-            for note in notes:
+            out: list[Any] = []
+            for one in asked:
                 try:
-                    out.append(self.create_note(note))
+                    out.append(create(one))
                 except SyncdError as exc:
                     out.append(exc)
             return out
-        self._guard("create_notes", "after")
+        self._guard(call, "after")
         return made
 
 
