@@ -8,45 +8,28 @@ Every request is recorded as ``(method, path)``.
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from syncd_standins import serve_in_background, shut_down
+from tests.support.loopback import LoopbackServer
 
 Reply = tuple[int, str, bytes]
 HTML = (200, "text/html", b"<html><body><h1>Welcome to nginx!</h1></body></html>")
 
 
-class PayloadServer:
+class PayloadServer(LoopbackServer):
+    thread_name = "payload-server"
+
     def __init__(self, routes: dict[str, Reply] | None = None, default: Reply = HTML) -> None:
+        super().__init__()
         self.routes = dict(routes or {})
         self.default = default
-        self.requests: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self.url = ""
 
-    def __enter__(self) -> PayloadServer:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = serve_in_background(self._server, "payload-server")
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        shut_down(self._server, self._thread)
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     def reply(self, method: str, path: str) -> Reply:
-        with self._lock:
-            self.requests.append((method, path))
+        self.record(method, path)
         matches = [key for key in self.routes if path.startswith(key)]
         return self.routes[max(matches, key=len)] if matches else self.default
 

@@ -6,48 +6,29 @@ a dry run sent no write at all.
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
-from syncd_standins import serve_in_background, shut_down
+
+from tests.support.loopback import LoopbackServer
 
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "host"}
 )
 
 
-class RecordingProxy:
+class RecordingProxy(LoopbackServer):
+    thread_name = "recording-proxy"
+
     """``with RecordingProxy(target) as proxy``: point a client at ``proxy.url``."""
 
     def __init__(self, target: str) -> None:
+        super().__init__()
         self.target = target.rstrip("/")
-        self.requests: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self.url = ""
 
-    def __enter__(self) -> RecordingProxy:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = serve_in_background(self._server, "recording-proxy")
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        shut_down(self._server, self._thread)
-
-    def record(self, method: str, path: str) -> None:
-        with self._lock:
-            self.requests.append((method, path))
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
 
 def _handler(proxy: RecordingProxy) -> type[BaseHTTPRequestHandler]:
