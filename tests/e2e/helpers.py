@@ -153,6 +153,18 @@ def kitsu_system(zou: Any) -> dict[str, Any]:
     }
 
 
+def syncsketch_system(standin: Any) -> dict[str, Any]:
+    """The ``systems.syncsketch`` entry for a SyncSketch stand-in; the key comes from the
+    environment (``SS_KEY``)."""
+    return {"type": "syncsketch", "url": standin.url, "username": "syncd", "api_key": "${SS_KEY}"}
+
+
+def shotgrid_system(standin: Any) -> dict[str, Any]:
+    """The ``systems.shotgrid`` entry for a ShotGrid stand-in; the key comes from the
+    environment (``SG_KEY``)."""
+    return {"type": "shotgrid", "url": standin.url, "script_name": "syncd", "api_key": "${SG_KEY}"}
+
+
 def kitsu_endpoint(review: Any) -> dict[str, Any]:
     """The mapping's selector for a review built by ``tests.kitsu.builders.build_review``."""
     return {

@@ -22,7 +22,7 @@ import yaml
 from syncd_standins.shotgrid import ShotGridStandIn
 from syncd_standins.syncsketch import SyncSketchStandIn
 
-from tests.e2e.helpers import save_config, syncd
+from tests.e2e.helpers import save_config, shotgrid_system, syncd, syncsketch_system
 from tests.kitsu.builders import make_mp4, make_png
 
 SS_KEY, SG_KEY = "ss-key-for-tests", "sg-key-for-tests"
@@ -113,18 +113,8 @@ def write_config(folder: Path, ss: SyncSketchStandIn, sg: ShotGridStandIn) -> No
             "media": {"cache": "./cache"},
             "systems": {
                 "local": {"type": "file", "path": "./reviews"},
-                "syncsketch": {
-                    "type": "syncsketch",
-                    "url": ss.url,
-                    "username": "syncd",
-                    "api_key": "${SS_KEY}",
-                },
-                "shotgrid": {
-                    "type": "shotgrid",
-                    "url": sg.url,
-                    "script_name": "syncd",
-                    "api_key": "${SG_KEY}",
-                },
+                "syncsketch": syncsketch_system(ss),
+                "shotgrid": shotgrid_system(sg),
             },
             "mappings": [
                 {

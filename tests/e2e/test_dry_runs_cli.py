@@ -23,7 +23,9 @@ from tests.e2e.helpers import (
     read_review,
     run_once,
     save_config,
+    shotgrid_system,
     syncd,
+    syncsketch_system,
 )
 from tests.kitsu.builders import build_review
 from tests.support.recording_proxy import RecordingProxy
@@ -87,18 +89,8 @@ def config(
         "state": "sqlite:///state/state.db",
         "systems": {
             "local": {"type": "file", "path": "./reviews"},
-            "syncsketch": {
-                "type": "syncsketch",
-                "url": ss.url,
-                "username": "syncd",
-                "api_key": "${SS_KEY}",
-            },
-            "shotgrid": {
-                "type": "shotgrid",
-                "url": sg.url,
-                "script_name": "syncd",
-                "api_key": "${SG_KEY}",
-            },
+            "syncsketch": syncsketch_system(ss),
+            "shotgrid": shotgrid_system(sg),
         },
         "mappings": [
             {

@@ -26,6 +26,8 @@ from tests.e2e.helpers import (
     reverse_playlist,
     run_once,
     save_config,
+    shotgrid_system,
+    syncsketch_system,
     writes,
 )
 from tests.kitsu.builders import ReviewFixture, ZouRest, build_review
@@ -62,18 +64,8 @@ def write_config(
         "state": "sqlite:///state.db",
         "systems": {
             "kitsu": kitsu_system(zou),
-            "syncsketch": {
-                "type": "syncsketch",
-                "url": ss.url,
-                "username": "syncd",
-                "api_key": "${SS_KEY}",
-            },
-            "shotgrid": {
-                "type": "shotgrid",
-                "url": sg.url,
-                "script_name": "syncd",
-                "api_key": "${SG_KEY}",
-            },
+            "syncsketch": syncsketch_system(ss),
+            "shotgrid": shotgrid_system(sg),
         },
         "mappings": [
             {

@@ -28,10 +28,12 @@ import yaml
 from syncd_standins.shotgrid import ShotGridStandIn
 from syncd_standins.syncsketch import SyncSketchStandIn
 
+from syncd.cli.demo import SEED
 from syncd.config import Config, load_config
 from syncd.errors import SyncdError
 from syncd.state.store import StateStore
 from syncd.sync.runtime import open_store, run_mapping
+from tests.e2e.helpers import shotgrid_system, syncsketch_system
 
 SS_KEY = "ss-key-7f3a9c1e5b2d4680"
 SG_KEY = "sg-key-2b8e6d4f0a1c3957"
@@ -41,26 +43,8 @@ HOSTILE = '<script>alert("x")</script> & "quotes" <img src=x onerror=alert(1)>'
 NEVER_RUNS = "0 0 1 1 *"
 """A cron schedule that a service started for a test does not fire: the history stays put."""
 
-STUDIO_DAILIES = """\
-review: dailies
-items:
-  - name: sh010
-    status: wfa
-    media: {file: media/sh010.png}
-    notes:
-      - text: Contact shadow is missing under the left foot.
-        author: Dana Lead <dana@studio.example>
-        frame: 12
-  - name: sh020
-    status: retake
-    media: {file: media/sh020.png}
-    notes:
-      - text: Camera shake is too strong after the cut.
-        author: Dana Lead <dana@studio.example>
-  - name: sh030
-    status: wfa
-    media: {file: media/sh030.png}
-"""
+STUDIO_DAILIES = SEED
+"""The demo's own dailies: three shots, two notes by a lead."""
 
 STUDIO_CLIENT = """\
 review: client
@@ -122,18 +106,8 @@ def _config(root: Path, ss: SyncSketchStandIn, sg: ShotGridStandIn, port: int) -
         "systems": {
             "studio": {"type": "file", "path": "./studio"},
             "outbox": {"type": "file", "path": "./outbox"},
-            "syncsketch": {
-                "type": "syncsketch",
-                "url": ss.url,
-                "username": "syncd",
-                "api_key": "${SS_KEY}",
-            },
-            "shotgrid": {
-                "type": "shotgrid",
-                "url": sg.url,
-                "script_name": "syncd",
-                "api_key": "${SG_KEY}",
-            },
+            "syncsketch": syncsketch_system(ss),
+            "shotgrid": shotgrid_system(sg),
         },
         "mappings": [
             {
