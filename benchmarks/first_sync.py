@@ -18,7 +18,19 @@ written, the most writes that were in flight at once, and two ratios measured in
 * ``stand-in ms``: the stand-in's own time per request (from the request read to its answer
   written, the added latency left out): its work, and its waiting for its one interpreter;
 * ``vs floor+stand-in``: the wall time over the floor with that time added to each request's
-  latency, the most a client could get out of this stand-in.
+  latency, the most a client could get out of this stand-in;
+* ``idle``: the share of the wall time with no request at the stand-in at all (from the
+  stand-in's own record of when it was answering): syncd's local work that nothing overlapped
+  (planning, the state database, building requests), the rest being the requests themselves.
+  Where writes depend on each other (Versions, then their connections, then notes, then
+  replies), each step waits for the one before, so with few, large batches the floor above is
+  not reachable: what stays is the chain of dependent requests and this idle share;
+* ``chain``: the longest run of requests of which each was sent after the one before it was
+  answered (from the stand-in's record): the requests that, one after the other, made up the
+  wall time, because they depended on each other or the pool was full;
+* ``vs chain``: the wall time over that chain's latency (``chain x latency``), the floor of a
+  run that has to send its requests in that order: what is above 1.0 is the stand-in's work
+  and syncd's between them.
 
     python benchmarks/first_sync.py [--items 200] [--notes 2000] [--latency 0.05]
                                     [--concurrency 1,4,8] [--systems syncsketch,shotgrid]
@@ -68,6 +80,10 @@ class Figures:
     """CPU seconds the stand-in's process spent (its own work: one Python process)."""
     served: float
     """Seconds the stand-in spent answering, the added latency left out (all requests)."""
+    busy: float
+    """Seconds of the run with at least one request at the stand-in (latency included)."""
+    chain: int
+    """The longest run of requests each sent after the one before it was answered."""
 
 
 class InFlight:
@@ -115,22 +131,30 @@ def _serve(system: str, latency: float, pipe: Connection) -> None:
             standin.store.add_review(project, "Dailies")
             standin.faults.set(latency=latency)
             pipe.send((standin.url, {"project_id": project, "review": "Dailies"}))
-            pipe.recv()
-            pipe.send(standin.served.seconds)
+            start, end = pipe.recv()
+            served = standin.served
+            pipe.send((served.seconds, served.busy(start, end), served.chain(start, end)))
     else:
         with ShotGridStandIn(scripts={SCRIPT: KEY}) as standin:
             project = standin.store.create("Project", {"name": "Benchmark"})
             standin.store.create("Playlist", {"code": "Dailies", "project": project})
             standin.latency = latency
             pipe.send((standin.url, {"project_id": project["id"], "playlist": "Dailies"}))
-            pipe.recv()
-            pipe.send(standin.served.seconds)
+            start, end = pipe.recv()
+            served = standin.served
+            pipe.send((served.seconds, served.busy(start, end), served.chain(start, end)))
 
 
 @dataclass
 class Served:
+    window: tuple[float, float] = (0.0, 0.0)
+    """The run's start and end (``time.perf_counter``), set by the caller."""
     seconds: float = 0.0
     """The stand-in's time answering, known once it stopped."""
+    busy: float = 0.0
+    """Seconds of ``window`` with at least one request being answered, known once stopped."""
+    chain: int = 0
+    """The longest run of requests in ``window`` each sent after the one before was answered."""
 
 
 @contextmanager
@@ -156,8 +180,8 @@ def target(system: str, latency: float, concurrency: int) -> Iterator[tuple[Endp
         yield endpoint, served
     finally:
         endpoint.close()
-        ours.send("stop")
-        served.seconds = ours.recv()
+        ours.send(served.window)
+        served.seconds, served.busy, served.chain = ours.recv()
         server.join(timeout=30)
 
 
@@ -195,14 +219,26 @@ def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figur
         before = ep.request_count()
         started = time.perf_counter()
         result = Engine(state).run(rt)
-        seconds = time.perf_counter() - started
+        ended = time.perf_counter()
+        seconds = ended - started
+        served.window = (started, ended)
         requests = ep.request_count() - before
         state.dispose()
     written = sum(n for kind, n in result.counts.items() if kind != "failed")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the stand-in, joined
     cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     failed = result.counts.get("failed", 0)
-    return Figures(seconds, requests, written, flights.peak, failed, cpu, served.seconds)
+    return Figures(
+        seconds,
+        requests,
+        written,
+        flights.peak,
+        failed,
+        cpu,
+        served.seconds,
+        served.busy,
+        served.chain,
+    )
 
 
 def main() -> None:
@@ -224,7 +260,7 @@ def main() -> None:
     header = (
         f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
         f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}{'stand-in cpu':>14}"
-        f"{'stand-in ms':>13}{'vs floor+stand-in':>19}"
+        f"{'stand-in ms':>13}{'vs floor+stand-in':>19}{'idle':>7}{'chain':>7}{'vs chain':>10}"
     )
     for system in args.systems.split(","):
         print(header)
@@ -234,12 +270,15 @@ def main() -> None:
             serial = serial or f.seconds
             floor = f.requests * args.latency / concurrency
             served_floor = (f.requests * args.latency + f.served) / concurrency
+            chain_floor = f.chain * args.latency
             print(
                 f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
                 f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
                 f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
                 f"{f.server_cpu:>13.1f}s{1000 * f.served / max(f.requests, 1):>13.1f}"
                 f"{f.seconds / served_floor if served_floor else 0:>18.2f}x"
+                f"{(f.seconds - f.busy) / f.seconds:>6.0%}{f.chain:>7}"
+                f"{f.seconds / chain_floor if chain_floor else 0:>9.2f}x"
             )
 
 

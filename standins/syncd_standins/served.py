@@ -19,6 +19,9 @@ class ServiceTime:
         self._local = threading.local()
         self.seconds = 0.0
         self.requests = 0
+        self.spans: list[tuple[float, float]] = []
+        """(start, end) of each request answered, on ``time.perf_counter``'s clock (the
+        system's monotonic clock, the same in every process on the machine)."""
 
     @contextmanager
     def answering(self) -> Iterator[None]:
@@ -28,10 +31,37 @@ class ServiceTime:
         try:
             yield
         finally:
-            spent = time.perf_counter() - started - self._local.slept
+            ended = time.perf_counter()
+            spent = ended - started - self._local.slept
             with self._lock:
                 self.seconds += max(spent, 0.0)
                 self.requests += 1
+                self.spans.append((started, ended))
+
+    def chain(self, start: float, end: float) -> int:
+        """The most requests between ``start`` and ``end`` of which each was sent after the
+        one before it was answered: the requests that, one after the other, made up the
+        time (a client's dependent writes, or its pool full)."""
+        with self._lock:
+            spans = sorted((b, a) for a, b in self.spans if a >= start and b <= end)
+        count, reach = 0, start
+        for b, a in spans:
+            if a >= reach:
+                count += 1
+                reach = b
+        return count
+
+    def busy(self, start: float, end: float) -> float:
+        """Seconds between ``start`` and ``end`` during which at least one request was being
+        answered: what is left of that time is the client's own, with nothing in flight."""
+        with self._lock:
+            spans = sorted((max(a, start), min(b, end)) for a, b in self.spans)
+        total, reach = 0.0, start
+        for a, b in spans:
+            if b > reach and b > a:
+                total += b - max(a, reach)
+                reach = b
+        return total
 
     def sleep(self, seconds: float) -> None:
         """The injected latency: slept, and not counted as the stand-in's time. Only the
