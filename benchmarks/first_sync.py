@@ -6,6 +6,13 @@ its stand-in (served by another process) with latency added to every request, on
 ``concurrency`` setting (1 is the serial applier, the baseline; each run starts from an empty
 target and a fresh state database).
 
+With ``kitsu`` among the systems (the default, where Zou is installed: scripts/install-zou.sh),
+the same review goes to a real Zou started for the run, through a proxy in another process that
+adds the latency: a playlist of 200 shots without comments, a new project for each run (Kitsu
+makes no shots: syncd adopts the playlist's shots by name and writes their notes and statuses).
+Zou answers with ``--zou-workers`` gunicorn workers; ``stand-in ms`` is then Zou's own time
+per request (with the proxy's), ``stand-in cpu`` the proxy's.
+
 For each run it prints the wall time, the requests the connector made, requests per object
 written, the most writes that were in flight at once, and two ratios measured in the same run:
 
@@ -33,7 +40,8 @@ written, the most writes that were in flight at once, and two ratios measured in
   and syncd's between them.
 
     python benchmarks/first_sync.py [--items 200] [--notes 2000] [--latency 0.05]
-                                    [--concurrency 1,4,8] [--systems syncsketch,shotgrid]
+                                    [--concurrency 1,4,8] [--systems syncsketch,shotgrid,kitsu]
+                                    [--zou-workers 4]
 """
 
 from __future__ import annotations
@@ -42,12 +50,14 @@ import argparse
 import functools
 import multiprocessing
 import resource
+import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -55,7 +65,10 @@ from typing import Any
 from syncd_standins.shotgrid import ShotGridStandIn
 from syncd_standins.syncsketch import SyncSketchStandIn
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from syncd.connectors.base import Endpoint
+from syncd.connectors.kitsu import open_endpoint as open_kitsu_endpoint
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.connectors.shotgrid import open_endpoint as open_shotgrid_endpoint
 from syncd.connectors.syncsketch import open_endpoint as open_syncsketch_endpoint
@@ -64,6 +77,9 @@ from syncd.core.statuses import StatusTable
 from syncd.logs import configure
 from syncd.state.store import StateStore
 from syncd.sync.engine import Engine, MappingRuntime
+from tests.support.faultproxy import FaultProxy, Faults
+
+ZOU_HINT = "Zou is not installed here (scripts/install-zou.sh)"
 
 WRITES = ("create_item", "create_note", "create_notes", "set_status", "set_order", "update_note")
 SCRIPT, KEY = "bench", "key"
@@ -110,10 +126,13 @@ class InFlight:
         return counted
 
 
-def source(items: int, notes: int) -> MemoryReview:
+def source(items: int, notes: int, names: list[str] | None = None) -> MemoryReview:
+    """The review to push: ``items`` named ``names`` (or sh0000, sh0001...), ``notes`` on
+    them in turn."""
     review = MemoryReview("mem")
     statuses = ("done", "wfa")
-    ids = [review.add_item(f"sh{n:04d}", status=statuses[n % 2]).id for n in range(items)]
+    names = names or [f"sh{n:04d}" for n in range(items)]
+    ids = [review.add_item(names[n], status=statuses[n % 2]).id for n in range(items)]
     last: dict[str, str] = {}
     for n in range(notes):
         item = ids[n % items]
@@ -145,6 +164,67 @@ def _serve(system: str, latency: float, pipe: Connection) -> None:
             pipe.send((served.seconds, served.busy(start, end), served.chain(start, end)))
 
 
+def _proxy(upstream: str, latency: float, pipe: Connection) -> None:
+    """A proxy adding ``latency`` in front of ``upstream``, in this (child) process."""
+    with FaultProxy(upstream, faults=Faults(latency=latency)) as proxy:
+        pipe.send(proxy.url)
+        start, end = pipe.recv()
+        served = proxy.served
+        pipe.send((served.seconds, served.busy(start, end), served.chain(start, end)))
+
+
+@dataclass
+class Kitsu:
+    """A Zou started for the benchmark: each run gets a playlist of its own."""
+
+    zou: Any
+    client: Any
+    names: list[str] = field(default_factory=list)
+    """The shot names of the latest playlist built."""
+
+    def playlist(self, shots: int) -> dict[str, str]:
+        from tests.kitsu.builders import build_review
+
+        review = build_review(
+            self.client,
+            project=f"Bench {uuid.uuid4().hex[:8]}",
+            shots=shots,
+            comments_per_shot=0,
+            with_png_preview=False,
+            workers=8,
+        )
+        self.names = review.shot_names
+        return {
+            "project": review.project_name,
+            "playlist": review.playlist_name,
+            "task_type": review.task_type_name,
+        }
+
+
+@contextmanager
+def zou_for(systems: list[str], workers: int) -> Iterator[Kitsu | None]:
+    if "kitsu" not in systems:
+        yield None
+        return
+    import gazu
+
+    from tests.support.zou import ZouNotInstalledError, ZouServer
+
+    try:
+        server = ZouServer(api_workers=workers)
+        server.start()
+    except ZouNotInstalledError:
+        print(f"kitsu: skipped, {ZOU_HINT}")
+        yield None
+        return
+    try:
+        client = gazu.client.create_client(server.url)
+        gazu.log_in(server.admin_email, server.admin_password, client=client)
+        yield Kitsu(server, client)
+    finally:
+        server.stop()
+
+
 @dataclass
 class Served:
     window: tuple[float, float] = (0.0, 0.0)
@@ -158,14 +238,33 @@ class Served:
 
 
 @contextmanager
-def target(system: str, latency: float, concurrency: int) -> Iterator[tuple[Endpoint, Served]]:
-    """The endpoint syncd opens on a stand-in served by another process, so that the server's
-    work does not share this process's interpreter lock with syncd's."""
+def target(
+    system: str, latency: float, concurrency: int, kitsu: Kitsu | None, items: int
+) -> Iterator[tuple[Endpoint, Served]]:
+    """The endpoint syncd opens on a stand-in (or Zou's proxy) served by another process, so
+    that the server's work does not share this process's interpreter lock with syncd's."""
     ours, theirs = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=_serve, args=(system, latency, theirs), daemon=True)
-    server.start()
-    url, selector = ours.recv()
-    if system == "syncsketch":
+    if system == "kitsu":
+        assert kitsu is not None
+        selector = kitsu.playlist(items)
+        args: tuple[Any, ...] = (kitsu.zou.url, latency, theirs)
+        server = multiprocessing.Process(target=_proxy, args=args, daemon=True)
+        server.start()
+        url = ours.recv()
+    else:
+        args = (system, latency, theirs)
+        server = multiprocessing.Process(target=_serve, args=args, daemon=True)
+        server.start()
+        url, selector = ours.recv()
+    if system == "kitsu":
+        assert kitsu is not None
+        settings = {"url": url, "email": kitsu.zou.admin_email}
+        endpoint = open_kitsu_endpoint(
+            "target",
+            {**settings, "password": kitsu.zou.admin_password, "concurrency": concurrency},
+            selector,
+        )
+    elif system == "syncsketch":
         settings = {"url": url, "username": SCRIPT, "api_key": KEY}
         endpoint = open_syncsketch_endpoint(
             "target", {**settings, "concurrency": concurrency}, selector
@@ -188,16 +287,20 @@ def target(system: str, latency: float, concurrency: int) -> Iterator[tuple[Endp
 STATUSES = {
     "syncsketch": [{"mem": "wfa", "target": "for_review"}, {"mem": "done", "target": "approved"}],
     "shotgrid": [{"mem": "wfa", "target": "rev"}, {"mem": "done", "target": "apr"}],
+    "kitsu": [{"mem": "wfa", "target": "wfa"}, {"mem": "done", "target": "done"}],
 }
 
 
-def first_sync(system: str, args: argparse.Namespace, concurrency: int) -> Figures:
-    review = source(args.items, args.notes)
+def first_sync(
+    system: str, args: argparse.Namespace, concurrency: int, kitsu: Kitsu | None = None
+) -> Figures:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (
-        target(system, args.latency, concurrency) as (ep, served),
+        target(system, args.latency, concurrency, kitsu, args.items) as (ep, served),
         tempfile.TemporaryDirectory() as tmp,
     ):
+        names = kitsu.names if system == "kitsu" and kitsu is not None else None
+        review = source(args.items, args.notes, names)
         state = StateStore.open(f"sqlite:///{Path(tmp) / 'state.db'}")
         endpoints = {"mem": MemoryEndpoint("mem", review), "target": ep}
         rt = MappingRuntime(
@@ -247,7 +350,8 @@ def main() -> None:
     parser.add_argument("--notes", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", default="1,4,8")
-    parser.add_argument("--systems", default="syncsketch,shotgrid")
+    parser.add_argument("--systems", default="syncsketch,shotgrid,kitsu")
+    parser.add_argument("--zou-workers", type=int, default=4)
     args = parser.parse_args()
     configure(level="error")
     settings = [int(c) for c in args.concurrency.split(",")]
@@ -257,29 +361,42 @@ def main() -> None:
         f"first sync: {args.items} items, {args.notes} notes; "
         f"{args.latency * 1000:.0f} ms added to every request"
     )
-    header = (
-        f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
-        f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}{'stand-in cpu':>14}"
-        f"{'stand-in ms':>13}{'vs floor+stand-in':>19}{'idle':>7}{'chain':>7}{'vs chain':>10}"
-    )
-    for system in args.systems.split(","):
-        print(header)
-        serial: float | None = None
-        for concurrency in settings:
-            f = first_sync(system, args, concurrency)
-            serial = serial or f.seconds
-            floor = f.requests * args.latency / concurrency
-            served_floor = (f.requests * args.latency + f.served) / concurrency
-            chain_floor = f.chain * args.latency
-            print(
-                f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
-                f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
-                f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
-                f"{f.server_cpu:>13.1f}s{1000 * f.served / max(f.requests, 1):>13.1f}"
-                f"{f.seconds / served_floor if served_floor else 0:>18.2f}x"
-                f"{(f.seconds - f.busy) / f.seconds:>6.0%}{f.chain:>7}"
-                f"{f.seconds / chain_floor if chain_floor else 0:>9.2f}x"
-            )
+    systems = args.systems.split(",")
+    with zou_for(systems, args.zou_workers) as kitsu:
+        for system in systems:
+            if system == "kitsu" and kitsu is None:
+                continue
+            table(system, args, settings, kitsu)
+
+
+HEADER = (
+    f"{'system':<11}{'conc':>5}{'seconds':>9}{'requests':>10}{'req/obj':>9}"
+    f"{'peak':>6}{'failed':>7}{'vs serial':>11}{'vs floor':>10}{'stand-in cpu':>14}"
+    f"{'stand-in ms':>13}{'vs floor+stand-in':>19}{'idle':>7}{'chain':>7}{'vs chain':>10}"
+)
+
+
+def table(system: str, args: argparse.Namespace, settings: list[int], kitsu: Kitsu | None) -> None:
+    """One system's runs, one line per concurrency setting (the first is the baseline)."""
+    if system == "kitsu":
+        print(f"(kitsu: a real Zou, {args.zou_workers} gunicorn workers, behind a proxy)")
+    print(HEADER)
+    serial: float | None = None
+    for concurrency in settings:
+        f = first_sync(system, args, concurrency, kitsu)
+        serial = serial or f.seconds
+        floor = f.requests * args.latency / concurrency
+        served_floor = (f.requests * args.latency + f.served) / concurrency
+        chain_floor = f.chain * args.latency
+        print(
+            f"{system:<11}{concurrency:>5}{f.seconds:>9.1f}{f.requests:>10}"
+            f"{f.requests / max(f.objects, 1):>9.2f}{f.peak:>6}{f.failed:>7}"
+            f"{serial / f.seconds:>10.1f}x{f.seconds / floor if floor else 0:>9.2f}x"
+            f"{f.server_cpu:>13.1f}s{1000 * f.served / max(f.requests, 1):>13.1f}"
+            f"{f.seconds / served_floor if served_floor else 0:>18.2f}x"
+            f"{(f.seconds - f.busy) / f.seconds:>6.0%}{f.chain:>7}"
+            f"{f.seconds / chain_floor if chain_floor else 0:>9.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ can make the answer go wrong the way real networks and SaaS APIs do:
 * ``dropped``: the connection closes without an answer, before or after forwarding;
 * ``kill_at``: once the N-th write has been applied upstream, ``on_kill`` runs (the tests
   SIGKILL the syncd process there) before any answer leaves: the crash window between a remote
-  write and its record.
+  write and its record;
+* ``latency``: seconds added to every request before it is forwarded (a SaaS far away); the
+  time the server behind took is kept apart from it in ``served``.
 
 Faults are drawn from a seeded generator, so a failing run can be replayed.
 """
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from syncd_standins.served import ServiceTime
 
 WriteTest = Callable[[str, str, bytes], bool]
 
@@ -65,6 +69,7 @@ class Faults:
     on_kill: Callable[[], None] | None = None
     reads_too: bool = False
     """Rate limits and drops hit reads as well (lost answers only make sense for writes)."""
+    latency: float = 0.0
     _rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +112,8 @@ class FaultProxy:
         self.count = count or WriteCount()
         """Writes the servers behind the proxies sharing it applied."""
         self.injected: dict[str, int] = {"lost": 0, "rate_limited": 0, "dropped": 0}
+        self.served = ServiceTime()
+        """Each request's time through the proxy (``latency`` left out): the server's."""
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -170,6 +177,7 @@ _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "proxy-connec
 class _Handler(BaseHTTPRequestHandler):
     owner: FaultProxy
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # an answer's headers and body leave at once
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -191,8 +199,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         proxy = self.owner
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        with proxy.served.answering():
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            if proxy.faults.latency:
+                proxy.served.sleep(proxy.faults.latency)
+            self._pass(method, body)
+
+    def _pass(self, method: str, body: bytes) -> None:
+        proxy = self.owner
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
         headers["Host"] = f"{proxy.upstream_host}:{proxy.upstream_port}"
         path = self.path
