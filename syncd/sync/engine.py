@@ -44,6 +44,7 @@ from syncd.media.tools import MediaTools
 from syncd.state.store import StateStore
 from syncd.sync.announce import Announcement
 from syncd.sync.applier import Applier
+from syncd.sync.collector import frozen
 from syncd.sync.dispatch import Dispatch
 from syncd.sync.doubts import READ_AGAIN, doubted_items, unshown
 from syncd.sync.media import MediaBroker
@@ -244,17 +245,18 @@ class Engine:
                 self.store.resolve(doubts)
                 natives = Natives(recorded)
                 natives.apply(plan.changes)
-                stopped = self.apply(
-                    rt,
-                    run_id,
-                    plan,
-                    natives,
-                    result,
-                    bound,
-                    should_stop,
-                    broker,
-                    announced=announced,
-                )
+                with frozen():  # the snapshots and the plan stay until the run ends
+                    stopped = self.apply(
+                        rt,
+                        run_id,
+                        plan,
+                        natives,
+                        result,
+                        bound,
+                        should_stop,
+                        broker,
+                        announced=announced,
+                    )
             finally:
                 announced.close()
                 self._flush(rt, result)
