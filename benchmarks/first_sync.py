@@ -244,36 +244,31 @@ def target(
     """The endpoint syncd opens on a stand-in (or Zou's proxy) served by another process, so
     that the server's work does not share this process's interpreter lock with syncd's."""
     ours, theirs = multiprocessing.Pipe()
+    endpoint: Endpoint
     if system == "kitsu":
         assert kitsu is not None
         selector = kitsu.playlist(items)
-        args: tuple[Any, ...] = (kitsu.zou.url, latency, theirs)
-        server = multiprocessing.Process(target=_proxy, args=args, daemon=True)
+        server = multiprocessing.Process(
+            target=_proxy, args=(kitsu.zou.url, latency, theirs), daemon=True
+        )
         server.start()
-        url = ours.recv()
+        settings = {"url": ours.recv(), "email": kitsu.zou.admin_email}
+        settings["password"] = kitsu.zou.admin_password
+        endpoint = open_kitsu_endpoint("target", {**settings, "concurrency": concurrency}, selector)
     else:
-        args = (system, latency, theirs)
-        server = multiprocessing.Process(target=_serve, args=args, daemon=True)
+        server = multiprocessing.Process(target=_serve, args=(system, latency, theirs), daemon=True)
         server.start()
         url, selector = ours.recv()
-    if system == "kitsu":
-        assert kitsu is not None
-        settings = {"url": url, "email": kitsu.zou.admin_email}
-        endpoint = open_kitsu_endpoint(
-            "target",
-            {**settings, "password": kitsu.zou.admin_password, "concurrency": concurrency},
-            selector,
-        )
-    elif system == "syncsketch":
-        settings = {"url": url, "username": SCRIPT, "api_key": KEY}
-        endpoint = open_syncsketch_endpoint(
-            "target", {**settings, "concurrency": concurrency}, selector
-        )
-    else:
-        settings = {"url": url, "script_name": SCRIPT, "api_key": KEY}
-        endpoint = open_shotgrid_endpoint(
-            "target", {**settings, "concurrency": concurrency}, selector
-        )
+        if system == "syncsketch":
+            settings = {"url": url, "username": SCRIPT, "api_key": KEY}
+            endpoint = open_syncsketch_endpoint(
+                "target", {**settings, "concurrency": concurrency}, selector
+            )
+        else:
+            settings = {"url": url, "script_name": SCRIPT, "api_key": KEY}
+            endpoint = open_shotgrid_endpoint(
+                "target", {**settings, "concurrency": concurrency}, selector
+            )
     served = Served()
     try:
         yield endpoint, served
