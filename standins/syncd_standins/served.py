@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+SPANS_KEPT = 100_000
+"""Requests whose times are kept: a benchmark's worth, bounded for a stand-in left running."""
 
 
 class ServiceTime:
@@ -19,8 +23,8 @@ class ServiceTime:
         self._local = threading.local()
         self.seconds = 0.0
         self.requests = 0
-        self.spans: list[tuple[float, float]] = []
-        """(start, end) of each request answered, on ``time.perf_counter``'s clock (the
+        self.spans: deque[tuple[float, float]] = deque(maxlen=SPANS_KEPT)
+        """(start, end) of the latest requests answered, on ``time.perf_counter``'s clock (the
         system's monotonic clock, the same in every process on the machine)."""
 
     @contextmanager
@@ -55,10 +59,12 @@ class ServiceTime:
         """Seconds between ``start`` and ``end`` during which at least one request was being
         answered: what is left of that time is the client's own, with nothing in flight."""
         with self._lock:
-            spans = sorted((max(a, start), min(b, end)) for a, b in self.spans)
+            spans = sorted(
+                (max(a, start), min(b, end)) for a, b in self.spans if b > start and a < end
+            )
         total, reach = 0.0, start
         for a, b in spans:
-            if b > reach and b > a:
+            if b > reach:
                 total += b - max(a, reach)
                 reach = b
         return total

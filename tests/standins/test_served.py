@@ -50,7 +50,7 @@ def test_syncsketch_latency_is_not_the_stand_ins_time() -> None:
 
 def test_busy_time_is_the_union_of_the_requests_answered() -> None:
     served = ServiceTime()
-    served.spans = [(1.0, 2.0), (1.5, 2.5), (4.0, 5.0), (6.0, 9.0)]
+    served.spans.extend([(1.0, 2.0), (1.5, 2.5), (4.0, 5.0), (6.0, 9.0)])
     assert served.busy(0.0, 10.0) == 5.5  # 1 to 2.5, 4 to 5, 6 to 9
     assert served.busy(2.0, 7.0) == 2.5  # 2 to 2.5, 4 to 5, 6 to 7
     assert served.busy(2.6, 3.9) == 0.0
@@ -59,7 +59,7 @@ def test_busy_time_is_the_union_of_the_requests_answered() -> None:
 def test_chain_counts_the_requests_sent_one_after_another() -> None:
     served = ServiceTime()
     # three side by side, then two that each waited for the one before
-    served.spans = [(0.0, 1.0), (0.1, 1.1), (0.2, 0.9), (1.2, 2.0), (2.1, 3.0)]
+    served.spans.extend([(0.0, 1.0), (0.1, 1.1), (0.2, 0.9), (1.2, 2.0), (2.1, 3.0)])
     assert served.chain(0.0, 10.0) == 3
     assert served.chain(1.15, 10.0) == 2
     assert served.chain(0.0, 0.95) == 1  # only what lies wholly inside the window
