@@ -26,6 +26,9 @@ class Capabilities:
     """Notes carry files (paint-overs, flattened sketches) that syncd downloads and writes."""
     reply_attachments: bool = False
     """Replies carry files too (ShotGrid hangs files on the Note, never on a Reply)."""
+    flat_threads: bool = False
+    """A reply to a reply goes under the thread's first note (ShotGrid's Replies hang on a
+    Note): a reply needs only that note's id, not its parent's."""
     has_cursor: bool = False
     """Snapshots can be incremental: built from the previous one plus a change feed."""
     stores_links: bool = False
@@ -54,10 +57,11 @@ class Capabilities:
 
     @classmethod
     def everything(cls, **overrides: bool | str) -> Capabilities:
-        """Every capability a review can have (the change feed and stored links aside)."""
+        """Every capability a review can have (the change feed, stored links and flat
+        threads aside)."""
         flags: dict[str, bool | str] = {
             f.name: True
             for f in fields(cls)
-            if f.type == "bool" and f.name not in ("has_cursor", "stores_links")
+            if f.type == "bool" and f.name not in ("has_cursor", "stores_links", "flat_threads")
         }
         return cls(**{**flags, **overrides})  # type: ignore[arg-type]

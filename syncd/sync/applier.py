@@ -58,6 +58,22 @@ _is_note = rides_in_batch
 _is_item = item_rides_in_batch
 
 
+def _threads(schedule: Schedule, ep: str, first: int, most: int) -> list[int]:
+    """The notes to create in one batch with ``first`` (already handed out), in plan order:
+    each note taken with those that may follow it, then the next ready one with its own, so
+    that an item's notes go in one batch rather than one per batch in as many batches as
+    the item has notes, each waiting for the one before."""
+    taken = [first]
+    taken += schedule.followers([first], most - len(taken), _is_note)
+    while len(taken) < most:
+        head = schedule.take(ep, 1, _is_note)
+        if not head:
+            break
+        taken += head
+        taken += schedule.followers(head, most - len(taken), _is_note)
+    return sorted(taken[1:])
+
+
 @dataclass
 class _Ready:
     """A write prepared, its journal entry not yet open."""
@@ -106,6 +122,7 @@ class Applier:
             urgent={ep for ep, limit in limits.items() if limit > 1},
             batched={ep for ep, endpoint in endpoints.items() if endpoint.note_batch > 1},
             items_batched={ep for ep, endpoint in endpoints.items() if endpoint.item_batch > 1},
+            flat={ep for ep, endpoint in endpoints.items() if endpoint.capabilities.flat_threads},
         )
         progress = Progress(len(actions))
         busy: Counter[str] = Counter()
@@ -187,13 +204,12 @@ class Applier:
                     if index is None:
                         break
                     moved = True
-                    group = self._prepared(schedule, progress, [index])
+                    riding: dict[str, str | None] = {}
+                    group = self._prepared(schedule, progress, [index], riding)
                     first = group[0].prepared if group else None
                     if first is not None and first.note is not None and endpoint.note_batch > 1:
-                        more = schedule.take(ep, endpoint.note_batch - 1, _is_note)
-                        room = endpoint.note_batch - 1 - len(more)
-                        more += schedule.followers([index, *more], room, _is_note)
-                        group += self._prepared(schedule, progress, sorted(more))
+                        more = _threads(schedule, ep, index, endpoint.note_batch)
+                        group += self._prepared(schedule, progress, more, riding)
                     elif first is not None and first.item is not None and endpoint.item_batch > 1:
                         free = limits[ep] - busy[ep]
                         group += self._items(schedule, progress, ep, index, free)
@@ -251,23 +267,36 @@ class Applier:
         held = not full and busy > 0 and 2 * busy >= limit
         return schedule.next_for(ep, _is_note if held else None)
 
-    def _prepared(self, schedule: Schedule, progress: Progress, indexes: list[int]) -> list[_Ready]:
+    def _prepared(
+        self,
+        schedule: Schedule,
+        progress: Progress,
+        indexes: list[int],
+        riding: dict[str, str | None] | None = None,
+    ) -> list[_Ready]:
+        """The writes at ``indexes`` prepared, in order, those that failed already left out;
+        ``riding`` collects the notes prepared for one batch (link -> parent link)."""
         out = []
         for index in indexes:
-            ready = self._prepare(index, schedule.actions[index])
+            action = schedule.actions[index]
+            ready = self._prepare(index, action, riding)
             if ready is None:
                 schedule.done(index)
                 self._tick(progress, ok=False)
-            else:
-                out.append(ready)
+                continue
+            out.append(ready)
+            if riding is not None and isinstance(action, CreateNote):
+                riding[action.link] = action.parent_link
         return out
 
-    def _prepare(self, index: int, action: Action) -> _Ready | None:
+    def _prepare(
+        self, index: int, action: Action, riding: dict[str, str | None] | None = None
+    ) -> _Ready | None:
         """The write prepared to be sent; None when it failed already."""
         kind = label(action)
         link = getattr(action, "link", None)
         try:
-            prepared = self.writes.prepare(action)
+            prepared = self.writes.prepare(action, riding)
         except FatalError as exc:
             self.fatal = self.fatal or exc
             return None

@@ -7,6 +7,8 @@ writes to different systems never wait for each other):
 * writes to one object run in plan order (an item's creation before its status, a note's
   creation before its edit);
 * a note waits for its item and for its parent note (a reply needs the id of what it answers);
+  where threads are flat (``flat``: a reply to a reply goes under the thread's first note),
+  a reply waits for that first note instead, so replies to one another may share a batch;
 * the notes of one item are created in plan order, so they read in the order they were written;
 * a reordering waits for every change of membership before it (creating or removing items);
 * items are created one by one, in plan order, on an endpoint the plan does not reorder
@@ -41,8 +43,10 @@ from syncd.core.actions import (
 )
 
 
-def dependencies(actions: Sequence[Action]) -> list[set[int]]:
-    """For each write, the positions of the earlier writes it must wait for."""
+def dependencies(actions: Sequence[Action], flat: Collection[str] = ()) -> list[set[int]]:
+    """For each write, the positions of the earlier writes it must wait for (``flat``: the
+    endpoints whose threads are flat, see ``answered``)."""
+    answers = answered(actions, flat)
     last: dict[Hashable, int] = {}
     on_endpoint: dict[str, list[int]] = {}
     membership: dict[str, list[int]] = {}
@@ -68,8 +72,8 @@ def dependencies(actions: Sequence[Action]) -> list[set[int]]:
                 after(ep, action.link)
                 after(ep, action.item_link)
                 after(ep, "notes of", action.item_link)
-                if action.parent_link is not None:
-                    after(ep, action.parent_link)
+                if index in answers:
+                    after(ep, answers[index])
             case UpdateNote() | DeleteNote():
                 after(ep, action.link)
             case DeleteItem():
@@ -104,16 +108,17 @@ class Schedule:
         urgent: Collection[str] = (),
         batched: Collection[str] = (),
         items_batched: Collection[str] = (),
+        flat: Collection[str] = (),
     ) -> None:
         self.actions = actions
-        needs = dependencies(actions)
+        needs = dependencies(actions, flat)
         self._waiting_on = [len(d) for d in needs]
         self._dependents: list[list[int]] = [[] for _ in actions]
         for index, deps in enumerate(needs):
             for dep in deps:
                 self._dependents[dep].append(index)
         self._remaining = [set(d) for d in needs]
-        self._chained = {**_chained_notes(actions), **_chained_items(actions)}
+        self._chained = {**_chained_notes(actions, flat), **_chained_items(actions)}
         self._started: set[int] = set()
         """Writes handed out before their turn, in a batch after the note they wait for."""
         free = {
@@ -250,9 +255,27 @@ def _chain_lengths(dependents: list[list[int]], free: set[tuple[int, int]]) -> l
     return out
 
 
-def _chained_notes(actions: Sequence[Action]) -> dict[int, int]:
+def answered(actions: Sequence[Action], flat: Collection[str] = ()) -> dict[int, str]:
+    """Reply creations -> the link of the note whose id they need: their parent's, or where
+    the endpoint's threads are flat (``flat``) that of the thread's first note, found through
+    the replies this plan creates (a reply to a reply then goes under it)."""
+    first: dict[tuple[str, str], str] = {}
+    out: dict[int, str] = {}
+    for index, action in enumerate(actions):
+        if not isinstance(action, CreateNote) or action.parent_link is None:
+            continue
+        needed = action.parent_link
+        if action.endpoint in flat:
+            needed = first.get((action.endpoint, needed), needed)
+            first[(action.endpoint, action.link)] = needed
+        out[index] = needed
+    return out
+
+
+def _chained_notes(actions: Sequence[Action], flat: Collection[str] = ()) -> dict[int, int]:
     """Note creations -> the creation of the note before them on their item, where that is
-    the only reason to wait for it (not the note they answer)."""
+    the only reason to wait for it (not the note whose id they need)."""
+    answers = answered(actions, flat)
     last: dict[tuple[str, str], int] = {}
     out: dict[int, int] = {}
     for index, action in enumerate(actions):
@@ -260,7 +283,7 @@ def _chained_notes(actions: Sequence[Action]) -> dict[int, int]:
             continue
         key = (action.endpoint, action.item_link)
         before = last.get(key)
-        if before is not None and actions[before].link != action.parent_link:
+        if before is not None and actions[before].link != answers.get(index):
             out[index] = before
         last[key] = index
     return out

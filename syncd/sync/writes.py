@@ -15,7 +15,7 @@ facts the write established, computed from the system's answer, never from what 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from syncd.connectors.base import Endpoint
@@ -73,15 +73,19 @@ class Writes:
             CreateItem: self._create_item,
             SetStatus: self._set_status,
             SetMedia: self._set_media,
-            CreateNote: self._create_note,
             UpdateNote: self._update_note,
             DeleteNote: self._delete,
             DeleteItem: self._delete,
             SetOrder: self._set_order,
         }
 
-    def prepare(self, action: Action) -> Prepared:
-        return self._handlers[type(action)](self.endpoints[action.endpoint], action)
+    def prepare(self, action: Action, riding: Mapping[str, str | None] | None = None) -> Prepared:
+        """``action`` ready to send; ``riding``: the notes going before it in the same batch
+        (link -> parent link), whose ids a reply on flat threads does not need."""
+        endpoint = self.endpoints[action.endpoint]
+        if isinstance(action, CreateNote):
+            return self._create_note(endpoint, action, riding or {})
+        return self._handlers[type(action)](endpoint, action)
 
     # -- items ---------------------------------------------------------------------------------
     def _status_record(self, ep: str, link: str, item: Item, gen: int) -> Record:
@@ -227,6 +231,21 @@ class Writes:
 
         return Prepared(send)
 
+    def _answered(
+        self, endpoint: Endpoint, action: CreateNote, riding: Mapping[str, str | None]
+    ) -> str | None:
+        """The link of the note a reply goes under: its parent, or where threads are flat and
+        the parent rides in the same batch, not yet made, the note that one goes under (the
+        thread's first note has landed: the schedule waits for it)."""
+        link = action.parent_link
+        if not endpoint.capabilities.flat_threads:
+            return link
+        while (
+            link is not None and link in riding and self.natives.get(link, action.endpoint) is None
+        ):
+            link = riding[link]
+        return link
+
     def _delete(self, endpoint: Endpoint, action: DeleteNote | DeleteItem) -> Prepared:
         """Already gone counts as deleted: a tombstone only has to make sure of it."""
         native = self.natives.get(action.link, action.endpoint)
@@ -241,12 +260,14 @@ class Writes:
         return Prepared(send)
 
     # -- notes ---------------------------------------------------------------------------------
-    def _create_note(self, endpoint: Endpoint, action: CreateNote) -> Prepared:
+    def _create_note(
+        self, endpoint: Endpoint, action: CreateNote, riding: Mapping[str, str | None]
+    ) -> Prepared:
         ep = action.endpoint
         item = self.natives.require(action.item_link, ep, "item")
         parent = None
         if action.parent_link is not None:
-            parent = self.natives.require(action.parent_link, ep, "note")
+            parent = self.natives.require(self._answered(endpoint, action, riding), ep, "note")
         asked = NewNote.from_note(action.note, item=item, link=action.link, parent=parent)
         asked = replace(asked, author=self.people.translate(asked.author, action.source, ep))
         expected = endpoint.expected_note(asked)

@@ -11,6 +11,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,12 @@ import pytest
 
 from syncd.connectors.memory.endpoint import MemoryEndpoint, MemoryReview
 from syncd.core.actions import CreateItem, CreateNote, SetOrder
+from syncd.core.model import NewNote, Note
 from syncd.core.policy import BOTH, Direction, Policy
 from syncd.core.statuses import StatusTable
 from syncd.errors import FatalError, SkippableError
 from syncd.state.store import StateStore
+from syncd.sync.applier import _threads
 from syncd.sync.engine import Engine, MappingRuntime, RunMonitor
 from syncd.sync.progress import Progress
 from syncd.sync.schedule import Schedule, dependencies
@@ -215,6 +218,53 @@ def test_side_by_side_the_longest_chain_of_requests_goes_first(rig: Rig) -> None
     assert _handed_out(Schedule(actions, urgent={"b"}), "b")[:3] == creates
 
 
+def test_on_flat_threads_a_reply_needs_only_the_threads_first_note(rig: Rig) -> None:
+    """Where a reply to a reply goes under the thread's first note (ShotGrid), the replies of
+    a thread wait for that note, and then may ride in one batch, each after the one it
+    answers; elsewhere each waits for the reply it answers."""
+    actions = _threaded(rig)
+    thread = [
+        n
+        for n, a in enumerate(actions)
+        if a.endpoint == "b" and isinstance(a, CreateNote) and a.note.text.startswith("note 2.")
+    ]
+    first, answering, *later = thread
+    nested, flat = dependencies(actions), dependencies(actions, flat={"b"})
+    for n in later:
+        assert first not in nested[n] and thread[thread.index(n) - 1] in nested[n]
+        assert first in flat[n], "a reply before the note its thread hangs on"
+    assert first in nested[answering] and first in flat[answering]
+
+    def riders(schedule: Schedule) -> list[int]:
+        while (index := schedule.next_for("b")) not in (first, None):
+            schedule.done(index)
+        schedule.done(first)
+        taken = schedule.take("b", 1, lambda a: a is actions[answering])
+        assert taken == [answering]
+        return schedule.followers(taken, 10, lambda a: isinstance(a, CreateNote))
+
+    assert riders(Schedule(actions, batched={"b"})) == []
+    assert riders(Schedule(actions, batched={"b"}, flat={"b"})) == later
+
+
+def test_a_batch_takes_an_items_notes_together(rig: Rig) -> None:
+    """Ready notes of several items: a batch takes one item's notes with those that follow
+    them, not the first note of each item (whose next notes would each wait a request)."""
+    actions = _threaded(rig)
+    schedule = Schedule(actions, urgent={"b"}, batched={"b"})
+    while (index := schedule.next_for("b", lambda a: isinstance(a, CreateNote))) is not None:
+        schedule.done(index)  # the items, created
+    batches = []
+    while taken := schedule.take("b", 1, lambda a: isinstance(a, CreateNote)):
+        batch = [taken[0], *_threads(schedule, "b", taken[0], 5)]
+        batches.append({actions[n].item_link for n in batch})
+        for n in batch:
+            schedule.done(n)
+    plain = [a.link for a in actions if isinstance(a, CreateItem) and "002" not in a.item.name]
+    for item in plain:  # four notes each, which one batch of five can carry
+        assert sum(item in batch for batch in batches) == 1, batches
+
+
 # -- the applier ---------------------------------------------------------------------------------
 def test_writes_run_side_by_side_within_the_limit_and_land_once(rig: Rig) -> None:
     rig.seed(items=8, notes=4)
@@ -370,6 +420,107 @@ def test_notes_ride_in_batches_and_a_note_with_files_goes_alone(tmp_path: Path) 
         texts = [n.text for n in rig.b.notes.values() if n.item == item.id and n.parent is None]
         assert texts == sorted(texts, key=lambda t: (t.startswith("see"), t))
     assert sum(rig.engine.run(rig.rt).counts.values()) == 0
+
+
+class FlatThreadsEndpoint(SlowEndpoint):
+    """As ShotGrid: notes four to a request, made in order, and a reply to a reply goes under
+    the thread's first note. A note whose text is in ``refused`` fails alone; the others of
+    its request land. ``sent``: the texts of each request."""
+
+    capabilities = replace(MemoryEndpoint.capabilities, flat_threads=True)
+    note_batch = 4
+
+    def __init__(self, name: str, review: MemoryReview) -> None:
+        super().__init__(name, review)
+        self.sent: list[list[str]] = []
+        self.refused: set[str] = set()
+
+    def create_notes(self, notes: list[Any]) -> list[Any]:
+        self.sent.append([note.text for note in notes])
+        made: list[Any] = []
+        for note in notes:
+            if note.text in self.refused:
+                made.append(SkippableError(f"b: {note.text!r} refused"))
+            else:
+                made.append(super().create_note(self.expected_note(note)))
+        return made
+
+    def create_note(self, note: NewNote) -> Note:
+        self.sent.append([note.text])
+        return super().create_note(self.expected_note(note))
+
+    def expected_note(self, note: NewNote) -> NewNote:
+        parent = note.parent
+        while parent is not None and self.review.notes[parent].parent is not None:
+            parent = self.review.notes[parent].parent
+        return replace(note, parent=parent)
+
+
+def _flat_rig(tmp_path: Path) -> tuple[Rig, FlatThreadsEndpoint]:
+    """Item sh000 with four notes; sh001 with a note and three replies, each answering the
+    one before it; b's threads are flat."""
+    rig = Rig(tmp_path)
+    rig.ep_b = endpoint = FlatThreadsEndpoint("b", rig.b)
+    endpoint.write_concurrency = 4
+    rig.rt.endpoints["b"] = endpoint
+    for i in range(2):
+        item = rig.a.add_item(f"sh{i:03d}", status="wfa")
+        parent = None
+        for n in range(4):
+            note = rig.a.add_note(item.id, f"note {i}.{n}", parent=parent if i == 1 else None)
+            parent = note.id
+    return rig, endpoint
+
+
+def _thread_on_b(rig: Rig) -> list[tuple[str, str | None]]:
+    by_id = rig.b.notes
+    return [
+        (n.text, by_id[n.parent].text if n.parent else None)
+        for n in by_id.values()
+        if n.text.startswith("note 1.")
+    ]
+
+
+def test_an_items_notes_and_a_flat_threads_replies_share_a_batch(tmp_path: Path) -> None:
+    rig, endpoint = _flat_rig(tmp_path)
+    result = rig.engine.run(rig.rt)
+    assert result.outcome == "ok", result.failures
+    first = next(n for n, batch in enumerate(endpoint.sent) if "note 1.0" in batch)
+    replies = next(n for n, batch in enumerate(endpoint.sent) if "note 1.1" in batch)
+    assert first < replies, "a reply went before the note it hangs on"
+    assert {"note 1.2", "note 1.3"} <= set(endpoint.sent[replies]), "replies a request each"
+    assert _thread_on_b(rig) == [
+        ("note 1.0", None),
+        ("note 1.1", "note 1.0"),
+        ("note 1.2", "note 1.0"),
+        ("note 1.3", "note 1.0"),
+    ]
+    assert sum(rig.engine.run(rig.rt).counts.values()) == 0
+    rig.store.dispose()
+
+
+def test_on_flat_threads_a_refused_reply_fails_alone_and_lands_next_run(tmp_path: Path) -> None:
+    rig, endpoint = _flat_rig(tmp_path)
+    endpoint.refused = {"note 1.1"}
+    result = rig.engine.run(rig.rt)
+    assert len(result.failures) == 1 and "'note 1.1' refused" in result.failures[0].message
+    assert _thread_on_b(rig) == [
+        ("note 1.0", None),
+        ("note 1.2", "note 1.0"),
+        ("note 1.3", "note 1.0"),
+    ]
+    endpoint.refused = set()
+    again = rig.engine.run(rig.rt)
+    assert again.outcome == "ok", again.failures
+    assert again.counts["create_note"] == 1
+    assert sorted(_thread_on_b(rig)) == [
+        ("note 1.0", None),
+        ("note 1.1", "note 1.0"),
+        ("note 1.2", "note 1.0"),
+        ("note 1.3", "note 1.0"),
+    ]
+    assert sum(rig.engine.run(rig.rt).counts.values()) == 0
+    rig.store.dispose()
 
 
 class ItemBatchingEndpoint(SlowEndpoint):

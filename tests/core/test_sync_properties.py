@@ -71,13 +71,20 @@ class DefaultStatusFirst(MemoryEndpoint):
 
 
 class BatchingEndpoint(MemoryEndpoint):
-    """As a system with a batch call (ShotGrid's): up to three notes, or three items, in one
-    request, made in order, all or none. A fault before the request makes none; one after it
-    (a lost answer, a kill) comes once all have landed; a batch the system refuses goes one by
-    one."""
+    """As a system with a batch call and flat threads (ShotGrid's): up to three notes, or
+    three items, in one request, made in order, all or none. A fault before the request makes
+    none; one after it (a lost answer, a kill) comes once all have landed; a batch the system
+    refuses goes one by one. A reply to a reply goes under the thread's first note."""
 
+    capabilities = replace(MemoryEndpoint.capabilities, flat_threads=True)
     note_batch = 3
     item_batch = 3
+
+    def create_note(self, note: NewNote) -> Note:
+        return super().create_note(self.expected_note(note))
+
+    def expected_note(self, note: NewNote) -> NewNote:
+        return replace(note, parent=thread_of(self.review, note.parent))
 
     def create_items(self, items: list[NewItem]) -> list[Item | Exception]:
         return self._all_or_none("create_items", "items", items, self.create_item)
@@ -111,6 +118,13 @@ class BatchingEndpoint(MemoryEndpoint):
             return out
         self._guard(call, "after")
         return made
+
+
+def thread_of(review: MemoryReview, note_id: str | None) -> str | None:
+    """The first note of ``note_id``'s thread."""
+    while note_id is not None and review.notes[note_id].parent is not None:
+        note_id = review.notes[note_id].parent
+    return note_id
 
 
 class SteppedDispatch(Dispatch):
@@ -297,7 +311,9 @@ class ReviewSync(RuleBasedStateMachine):
         review = self.reviews[ep]
         note = review.notes[parent]
         token = self.token()
-        review.add_note(note.item, f"{token} replying", parent=parent)
+        flat = self.rt.endpoints[ep].capabilities.flat_threads
+        where = thread_of(review, parent) if flat else parent
+        review.add_note(note.item, f"{token} replying", parent=where)
         self.created_tokens.add(token)
         match = TOKEN.match(note.text)
         self.parent_token[token] = match.group(1) if match else None
@@ -429,10 +445,14 @@ class ReviewSync(RuleBasedStateMachine):
     @invariant()
     @precondition(lambda self: self.synced_clean)
     def converged(self) -> None:
-        views = {ep: self.view(ep) for ep in EPS}
+        """Every review holds the same; where threads are flat, as flat threads."""
+        flat = {ep for ep in EPS if self.rt.endpoints[ep].capabilities.flat_threads}
+        views = {ep: self.view(ep) for ep in EPS if ep not in flat}
         first = views[EPS[0]]
-        for ep in EPS[1:]:
+        for ep in views:
             assert views[ep] == first, f"{ep} differs from {EPS[0]}"
+        for ep in flat:
+            assert self.view(ep, flat=True) == self.view(EPS[0], flat=True), f"{ep} differs"
 
     @invariant()
     @precondition(lambda self: self.synced_clean)
@@ -467,8 +487,9 @@ class ReviewSync(RuleBasedStateMachine):
             token = self.parent_token.get(token)
         return False
 
-    def view(self, ep: str) -> tuple[object, ...]:
-        """An endpoint's review in canonical terms, comparable across endpoints."""
+    def view(self, ep: str, *, flat: bool = False) -> tuple[object, ...]:
+        """An endpoint's review in canonical terms, comparable across endpoints; ``flat``:
+        each reply as under its thread's first note."""
         review = self.reviews[ep]
         names = {i.id: i.name for i in review.items}
         by_id = review.notes
@@ -479,7 +500,8 @@ class ReviewSync(RuleBasedStateMachine):
 
         def key(note_id: str) -> str:
             note = by_id[note_id]
-            parent = key(note.parent) if note.parent else ""
+            above = thread_of(review, note.parent) if flat else note.parent
+            parent = key(above) if above else ""
             return f"{parent}/{note.text}@{note.frame}"
 
         notes = sorted((names[n.item], key(n.id)) for n in by_id.values())

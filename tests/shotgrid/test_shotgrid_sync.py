@@ -198,3 +198,27 @@ def test_crash_mid_run_then_rerun_neither_duplicates_nor_loses(rig: Rig) -> None
     assert rig.sg_texts() == expected
     assert rig.run().counts == {}
     assert rig.mem_texts() == expected and rig.sg_texts() == expected
+
+
+def test_replies_answering_one_another_go_under_their_note_in_one_batch(rig: Rig) -> None:
+    """ShotGrid threads are flat: each reply of a thread needs only its Note's id, so once
+    the Note is made the replies go together, in one transaction, in the order written."""
+    rig.add_version("sh010_v1", 1.0)
+    rig.run()
+    item = rig.review.items[0]
+    parent = None
+    for n in range(6):
+        parent = rig.review.add_note(item.id, f"thread {n}", parent=parent).id
+    rig.standin.reset()
+    rig.run()
+
+    note = rig.store.find_one("Note", [["content", "is", "thread 0"]], ["content"])
+    assert note is not None
+    replies = rig.store.find(
+        "Reply", [], ["content", "entity"], order=[{"field_name": "id", "direction": "asc"}]
+    )
+    assert [r["content"] for r in replies] == [f"thread {n}" for n in range(1, 6)]
+    assert {r["entity"]["id"] for r in replies} == {note["id"]}
+    assert (rig.standin.count("create"), rig.standin.count("batch")) == (1, 1)
+    assert rig.sg_writes() == 2
+    assert rig.engine.run(rig.rt).counts.get("create_note", 0) == 0

@@ -48,7 +48,7 @@ from syncd.errors import FatalError, NotFound, RetriableError, SkippableError, S
 
 
 class ShotGridEndpoint(ShotGridNotes):
-    capabilities = Capabilities.everything(has_cursor=True)
+    capabilities = Capabilities.everything(has_cursor=True, flat_threads=True)
     note_batch = 50
     """Notes and Replies created per ``batch`` request (one transaction on the site)."""
     item_batch = 50
