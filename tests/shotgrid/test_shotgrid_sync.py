@@ -222,3 +222,25 @@ def test_replies_answering_one_another_go_under_their_note_in_one_batch(rig: Rig
     assert (rig.standin.count("create"), rig.standin.count("batch")) == (1, 1)
     assert rig.sg_writes() == 2
     assert rig.engine.run(rig.rt).counts.get("create_note", 0) == 0
+
+
+def test_a_lost_answer_of_a_threads_replies_writes_each_once(rig: Rig) -> None:
+    """The batch carrying a thread's replies lands and its answer is lost: each reply is
+    looked for under the thread's Note and recorded, none sent again."""
+    rig.add_version("sh010_v1", 1.0)
+    rig.run()
+    item = rig.review.items[0]
+    parent = None
+    for n in range(4):
+        parent = rig.review.add_note(item.id, f"thread {n}", parent=parent).id
+    rig.standin.reset()
+    rig.standin.fail_next(1, 502, method="batch", after_commit=True)
+    rig.run()
+    assert rig.standin.count("batch") == 1, "the replies' batch was sent again"
+
+    replies = rig.store.find("Reply", [], ["content", "entity"])
+    assert sorted(r["content"] for r in replies) == ["thread 1", "thread 2", "thread 3"]
+    note = rig.store.find_one("Note", [["content", "is", "thread 0"]], ["content"])
+    assert {r["entity"]["id"] for r in replies} == {note["id"]}
+    assert rig.engine.run(rig.rt).counts.get("create_note", 0) == 0
+    assert len(rig.store.find("Reply", [], ["content"])) == 3
