@@ -472,6 +472,10 @@ def _flat_rig(tmp_path: Path) -> tuple[Rig, FlatThreadsEndpoint]:
     return rig, endpoint
 
 
+THREAD = [("note 1.0", None), *((f"note 1.{n}", "note 1.0") for n in range(1, 4))]
+"""sh001's thread on b, flat: every reply under the thread's first note."""
+
+
 def _thread_on_b(rig: Rig) -> list[tuple[str, str | None]]:
     by_id = rig.b.notes
     return [
@@ -489,12 +493,7 @@ def test_an_items_notes_and_a_flat_threads_replies_share_a_batch(tmp_path: Path)
     replies = next(n for n, batch in enumerate(endpoint.sent) if "note 1.1" in batch)
     assert first < replies, "a reply went before the note it hangs on"
     assert {"note 1.2", "note 1.3"} <= set(endpoint.sent[replies]), "replies a request each"
-    assert _thread_on_b(rig) == [
-        ("note 1.0", None),
-        ("note 1.1", "note 1.0"),
-        ("note 1.2", "note 1.0"),
-        ("note 1.3", "note 1.0"),
-    ]
+    assert _thread_on_b(rig) == THREAD
     assert sum(rig.engine.run(rig.rt).counts.values()) == 0
     rig.store.dispose()
 
@@ -513,12 +512,7 @@ def test_on_flat_threads_a_refused_reply_fails_alone_and_lands_next_run(tmp_path
     again = rig.engine.run(rig.rt)
     assert again.outcome == "ok", again.failures
     assert again.counts["create_note"] == 1
-    assert sorted(_thread_on_b(rig)) == [
-        ("note 1.0", None),
-        ("note 1.1", "note 1.0"),
-        ("note 1.2", "note 1.0"),
-        ("note 1.3", "note 1.0"),
-    ]
+    assert sorted(_thread_on_b(rig)) == THREAD
     assert sum(rig.engine.run(rig.rt).counts.values()) == 0
     rig.store.dispose()
 

@@ -200,15 +200,21 @@ def test_crash_mid_run_then_rerun_neither_duplicates_nor_loses(rig: Rig) -> None
     assert rig.mem_texts() == expected and rig.sg_texts() == expected
 
 
-def test_replies_answering_one_another_go_under_their_note_in_one_batch(rig: Rig) -> None:
-    """ShotGrid threads are flat: each reply of a thread needs only its Note's id, so once
-    the Note is made the replies go together, in one transaction, in the order written."""
+def _thread(rig: Rig, notes: int) -> None:
+    """A Version synced, then on it a thread of ``notes`` written in the memory review, each
+    note after the first answering the one before it."""
     rig.add_version("sh010_v1", 1.0)
     rig.run()
     item = rig.review.items[0]
     parent = None
-    for n in range(6):
+    for n in range(notes):
         parent = rig.review.add_note(item.id, f"thread {n}", parent=parent).id
+
+
+def test_replies_answering_one_another_go_under_their_note_in_one_batch(rig: Rig) -> None:
+    """ShotGrid threads are flat: each reply of a thread needs only its Note's id, so once
+    the Note is made the replies go together, in one transaction, in the order written."""
+    _thread(rig, 6)
     rig.standin.reset()
     rig.run()
 
@@ -227,12 +233,7 @@ def test_replies_answering_one_another_go_under_their_note_in_one_batch(rig: Rig
 def test_a_lost_answer_of_a_threads_replies_writes_each_once(rig: Rig) -> None:
     """The batch carrying a thread's replies lands and its answer is lost: each reply is
     looked for under the thread's Note and recorded, none sent again."""
-    rig.add_version("sh010_v1", 1.0)
-    rig.run()
-    item = rig.review.items[0]
-    parent = None
-    for n in range(4):
-        parent = rig.review.add_note(item.id, f"thread {n}", parent=parent).id
+    _thread(rig, 4)
     rig.standin.reset()
     rig.standin.fail_next(1, 502, method="batch", after_commit=True)
     rig.run()
