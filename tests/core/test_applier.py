@@ -171,15 +171,22 @@ def test_the_schedule_hands_out_lowest_positions_first_as_work_completes(rig: Ri
     assert sorted(order) == list(range(len(actions)))
 
 
-def _threaded(rig: Rig) -> list[Any]:
-    """A plan of three items: the last with a thread of four replies, each answering the one
-    before it; the first two with four notes each, which a batch can carry in one request."""
-    for i in range(3):
+def _seed_threads(rig: Rig, items: int) -> None:
+    """``items`` items with four notes each ("note <item>.<n>"), in a's review: on the last,
+    each note after the first answers the one before it."""
+    for i in range(items):
         item = rig.a.add_item(f"sh{i:03d}", status="wfa")
         parent = None
         for n in range(4):
-            note = rig.a.add_note(item.id, f"note {i}.{n}", parent=parent if i == 2 else None)
+            threaded = i == items - 1
+            note = rig.a.add_note(item.id, f"note {i}.{n}", parent=parent if threaded else None)
             parent = note.id
+
+
+def _threaded(rig: Rig) -> list[Any]:
+    """A plan of three items: the last with a thread of four replies, each answering the one
+    before it; the first two with four notes each, which a batch can carry in one request."""
+    _seed_threads(rig, 3)
     return planned(rig)
 
 
@@ -463,12 +470,7 @@ def _flat_rig(tmp_path: Path) -> tuple[Rig, FlatThreadsEndpoint]:
     rig.ep_b = endpoint = FlatThreadsEndpoint("b", rig.b)
     endpoint.write_concurrency = 4
     rig.rt.endpoints["b"] = endpoint
-    for i in range(2):
-        item = rig.a.add_item(f"sh{i:03d}", status="wfa")
-        parent = None
-        for n in range(4):
-            note = rig.a.add_note(item.id, f"note {i}.{n}", parent=parent if i == 1 else None)
-            parent = note.id
+    _seed_threads(rig, 2)
     return rig, endpoint
 
 
