@@ -43,10 +43,12 @@ from syncd.core.actions import (
 )
 
 
-def dependencies(actions: Sequence[Action], flat: Collection[str] = ()) -> list[set[int]]:
+def dependencies(
+    actions: Sequence[Action], flat: Collection[str] = (), answers: dict[int, str] | None = None
+) -> list[set[int]]:
     """For each write, the positions of the earlier writes it must wait for (``flat``: the
-    endpoints whose threads are flat, see ``answered``)."""
-    answers = answered(actions, flat)
+    endpoints whose threads are flat; ``answers``: ``answered(actions, flat)`` if known)."""
+    answers = answered(actions, flat) if answers is None else answers
     last: dict[Hashable, int] = {}
     on_endpoint: dict[str, list[int]] = {}
     membership: dict[str, list[int]] = {}
@@ -111,14 +113,15 @@ class Schedule:
         flat: Collection[str] = (),
     ) -> None:
         self.actions = actions
-        needs = dependencies(actions, flat)
+        answers = answered(actions, flat)
+        needs = dependencies(actions, flat, answers)
         self._waiting_on = [len(d) for d in needs]
         self._dependents: list[list[int]] = [[] for _ in actions]
         for index, deps in enumerate(needs):
             for dep in deps:
                 self._dependents[dep].append(index)
         self._remaining = [set(d) for d in needs]
-        self._chained = {**_chained_notes(actions, flat), **_chained_items(actions)}
+        self._chained = {**_chained_notes(actions, answers), **_chained_items(actions)}
         self._started: set[int] = set()
         """Writes handed out before their turn, in a batch after the note they wait for."""
         free = {
@@ -272,10 +275,9 @@ def answered(actions: Sequence[Action], flat: Collection[str] = ()) -> dict[int,
     return out
 
 
-def _chained_notes(actions: Sequence[Action], flat: Collection[str] = ()) -> dict[int, int]:
+def _chained_notes(actions: Sequence[Action], answers: dict[int, str]) -> dict[int, int]:
     """Note creations -> the creation of the note before them on their item, where that is
-    the only reason to wait for it (not the note whose id they need)."""
-    answers = answered(actions, flat)
+    the only reason to wait for it (not the note whose id they need: ``answers``)."""
     last: dict[tuple[str, str], int] = {}
     out: dict[int, int] = {}
     for index, action in enumerate(actions):
